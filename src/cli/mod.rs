@@ -1,0 +1,132 @@
+//! The command line: argument definitions, dispatch, and the exit-code policy.
+//!
+//! Exit codes: 0 success; 1 the data has problems; 2 usage or I/O errors.
+
+mod check;
+mod list;
+mod new;
+
+use crate::diagnostic::{render_human, ColorChoice, Diagnostic};
+use crate::load::{load_dir, Loaded};
+use crate::period::Period;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "heistbrief", version, about = "Sourced records of North Korea-attributed crypto thefts, turned into policy briefs")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every record and report each problem with file, line and column.
+    Check(check::CheckArgs),
+    /// List incidents, optionally for one period.
+    List(list::ListArgs),
+    /// Write a new record file from the given fields, validated before it is written.
+    New(new::NewArgs),
+    /// Print the JSON Schema of an incident record.
+    Schema,
+}
+
+/// `--incidents DIR`, taken by every command that reads records.
+#[derive(Debug, Args)]
+pub struct IncidentsArg {
+    /// Folder of incident records (searched recursively for *.toml).
+    #[arg(long, value_name = "DIR", default_value = "incidents")]
+    pub incidents: PathBuf,
+}
+
+/// The period options shared by every command that takes a period: exactly one form.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// A calendar month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM", value_parser = Period::parse_month, group = "period")]
+    pub month: Option<Period>,
+    /// A calendar quarter, YYYY-QN.
+    #[arg(long, value_name = "YYYY-QN", value_parser = Period::parse_quarter, group = "period")]
+    pub quarter: Option<Period>,
+    /// A calendar year, YYYY.
+    #[arg(long, value_name = "YYYY", value_parser = Period::parse_year, group = "period")]
+    pub year: Option<Period>,
+    /// First day of a date range (inclusive); needs --to.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "to", group = "period")]
+    pub from: Option<NaiveDate>,
+    /// Last day of a date range (inclusive); needs --from.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "from")]
+    pub to: Option<NaiveDate>,
+}
+
+impl PeriodArgs {
+    /// The period asked for, or `None` when no period option was given.
+    pub fn period(&self) -> Result<Option<Period>, Failure> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            return Period::range(from, to).map(Some).map_err(|e| Failure::usage(e.to_string()));
+        }
+        Ok(self.month.or(self.quarter).or(self.year))
+    }
+}
+
+/// Why a command did not succeed, and the exit code that says so.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into() }
+    }
+    pub fn data(message: impl Into<String>) -> Self {
+        Failure { code: 1, message: message.into() }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure { code: 2, message: e.to_string() }
+    }
+}
+
+/// Runs a parsed command; `Ok` carries the exit code for a command that ran to the end.
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Schema => {
+            print!("{}", crate::schema::incident_schema_json());
+            Ok(0)
+        }
+    }
+}
+
+/// Today's date: the local date, or `HEISTBRIEF_TODAY` (YYYY-MM-DD) for reproducible runs.
+pub fn today() -> Result<NaiveDate, Failure> {
+    match std::env::var("HEISTBRIEF_TODAY") {
+        Ok(text) => text.parse().map_err(|_| Failure::usage(format!("HEISTBRIEF_TODAY=`{text}` is not a date (YYYY-MM-DD)"))),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Loads the records for a command that needs clean data: any error stops it, with the problems
+/// printed as `check` would and a pointer to `check`.
+pub fn load_clean(incidents: &IncidentsArg) -> Result<Loaded, Failure> {
+    let loaded = load_dir(&incidents.incidents, today()?)?;
+    let errors = loaded.error_count();
+    if errors > 0 {
+        let problems: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+        eprint!("{}", render_human(&problems, ColorChoice::for_stream(std::io::stderr().is_terminal())));
+        return Err(Failure::data(format!(
+            "{errors} problem{} in {}; fix them first (`heistbrief check` lists them)",
+            if errors == 1 { "" } else { "s" },
+            incidents.incidents.display()
+        )));
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,193 @@
+//! `heistbrief new`: write a new record file from command-line fields, validated before writing.
+
+use super::{today, Failure};
+use crate::diagnostic::Diagnostic;
+use crate::incident::{Attribution, Keyword, VictimKind, Vector};
+use crate::validate::check_file;
+use crate::write::write_new;
+use chrono::NaiveDate;
+use clap::Args;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Folder of incident records; the file goes to DIR/YYYY/.
+    #[arg(long, value_name = "DIR", default_value = "incidents")]
+    pub incidents: PathBuf,
+    /// Day of the theft, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: NaiveDate,
+    /// Organisation or protocol robbed, as it writes its own name.
+    #[arg(long)]
+    pub victim: String,
+    /// USD at the time of theft, whole dollars.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+    pub amount_usd: u64,
+    #[arg(long, value_enum)]
+    pub vector: Vector,
+    #[arg(long, value_enum)]
+    pub victim_kind: VictimKind,
+    #[arg(long, value_enum)]
+    pub attribution: Attribution,
+    /// Publisher of the source (FBI, Elliptic, the victim…).
+    #[arg(long, value_name = "NAME")]
+    pub source_name: String,
+    /// URL of the page that states the figure.
+    #[arg(long, value_name = "URL")]
+    pub source_url: String,
+    /// Two or three sentences; without it a one-line summary is made from the fields.
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+}
+
+pub fn run(args: &NewArgs) -> Result<u8, Failure> {
+    let id = format!("{}-{}", args.date, slug(&args.victim));
+    let path = args.incidents.join(args.date.format("%Y").to_string()).join(format!("{id}.toml"));
+    if path.exists() {
+        return Err(Failure::usage(format!("{} already exists; edit it, or choose another --victim", path.display())));
+    }
+    if let Some(existing) = find_id(&args.incidents, &id)? {
+        return Err(Failure::usage(format!("a record with id `{id}` already exists at {}", existing.display())));
+    }
+    let text = record_text(args, schema_directive(&args.incidents));
+    let (incident, diagnostics) = check_file(&path, text.as_bytes(), &id, today()?);
+    if incident.is_none() {
+        let problems: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(as_flag_problem).collect();
+        return Err(Failure::usage(format!("nothing written:\n{}", problems.join("\n"))));
+    }
+    write_new(&path, text.as_bytes())
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+    println!("wrote {}", path.display());
+    if args.summary.is_none() {
+        println!("note: the summary was made from the fields; replace it with two or three sentences of your own");
+    }
+    Ok(0)
+}
+
+/// A problem in the generated text, named by the option that supplied the value.
+fn as_flag_problem(d: &Diagnostic) -> String {
+    let field = d.field.as_deref().unwrap_or("");
+    let flag = match field {
+        "sources[0].url" => "--source-url".to_owned(),
+        "sources[0].name" => "--source-name".to_owned(),
+        other => format!("--{}", other.replace('_', "-")),
+    };
+    format!("error: {flag}: {}", d.message)
+}
+
+/// Lower-case ASCII letters and digits, other runs of characters as one hyphen.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() { "incident".to_owned() } else { trimmed.to_owned() }
+}
+
+/// Ids are unique across the whole folder, not just the year's subfolder.
+fn find_id(root: &Path, id: &str) -> Result<Option<PathBuf>, Failure> {
+    if !root.exists() {
+        return Ok(None);
+    }
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") && path.file_stem().is_some_and(|s| s == id) {
+                return Ok(Some(path));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The Taplo `#:schema` line, when the folder sits beside the shipped schema.
+fn schema_directive(incidents: &Path) -> Option<&'static str> {
+    let parent = incidents.parent().unwrap_or(Path::new(""));
+    parent.join("schema/incident.schema.json").exists().then_some("#:schema ../../schema/incident.schema.json")
+}
+
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn record_text(args: &NewArgs, schema: Option<&str>) -> String {
+    let summary = args.summary.clone().unwrap_or_else(|| {
+        format!(
+            "{} ({}) lost about ${} on {} ({}).",
+            args.victim,
+            args.victim_kind,
+            crate::money::grouped(u128::from(args.amount_usd)),
+            args.date.format("%-d %B %Y"),
+            args.vector.as_str().replace('-', " ")
+        )
+    });
+    let mut out = String::new();
+    if let Some(line) = schema {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = write!(
+        out,
+        "date = {date}
+victim = {victim}
+victim_kind = \"{kind}\"
+# country = \"JP\"                   # ISO 3166-1 alpha-2 code of the victim's base
+# chains = [\"ethereum\"]            # lower-case chain names
+vector = \"{vector}\"
+amount_usd = {amount}
+attribution = \"{attribution}\"
+# attribution_note = \"\"            # who named North Korea, and any dispute
+# actor = \"Lazarus Group\"          # group name as the sources give it
+summary = {summary}
+# tags = [\"hot-wallet\"]
+
+# [[laundering]]                   # one table per step, in route order
+# date = YYYY-MM-DD                # optional: when the step happened
+# method = \"mixer\"                 # mixer | bridge | dex | exchange | otc | swap-service | other
+# service = \"Tornado Cash\"
+# amount_usd = 0                   # optional: USD moved in this step, as reported
+
+[[sources]]
+name = {source_name}
+url = {source_url}
+# published = YYYY-MM-DD
+# amount_usd = 0                   # optional: this source's own estimate of the theft
+",
+        date = args.date,
+        victim = quoted(&args.victim),
+        kind = args.victim_kind,
+        vector = args.vector,
+        amount = underscored(args.amount_usd),
+        attribution = args.attribution,
+        summary = quoted(&summary),
+        source_name = quoted(&args.source_name),
+        source_url = quoted(&args.source_url),
+    );
+    out
+}
+
+/// `305000000` as `305_000_000`, the way contributors write amounts.
+fn underscored(amount: u64) -> String {
+    crate::money::grouped(u128::from(amount)).replace(',', "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("DMM Bitcoin"), "dmm-bitcoin");
+        assert_eq!(slug("HTX / Heco Bridge"), "htx-heco-bridge");
+        assert_eq!(slug("  Zoë's Exchange!! "), "zo-s-exchange");
+        assert_eq!(slug("???"), "incident");
+    }
+}

@@ -1,0 +1,79 @@
+//! rustc-style output: `path:line:col: error: field: message`, the line, and a caret under it.
+
+use super::{Diagnostic, Severity};
+use std::fmt::Write;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
+    pub fn for_stream(is_terminal: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if is_terminal && !no_color { ColorChoice::Always } else { ColorChoice::Never }
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        match self {
+            ColorChoice::Always => format!("\x1b[{code}m{text}\x1b[0m"),
+            ColorChoice::Never => text.to_owned(),
+        }
+    }
+}
+
+pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let (code, label) = match d.severity {
+            Severity::Error => ("1;31", "error"),
+            Severity::Warning => ("1;33", "warning"),
+        };
+        let location = format!("{}:{}:{}:", d.path.display(), d.line, d.column);
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            color.paint("1", &location),
+            color.paint(code, &format!("{label}:")),
+            color.paint("1", &d.headline())
+        );
+        if let Some(line) = &d.source_line {
+            let gutter = d.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            // Tabs keep their width so the caret lines up under the offending text.
+            let lead: String = line.chars().take(d.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let _ = writeln!(out, "{pad} {}", color.paint("1;34", "|"));
+            let _ = writeln!(out, "{} {} {line}", color.paint("1;34", &gutter), color.paint("1;34", "|"));
+            let _ = writeln!(out, "{pad} {} {lead}{}", color.paint("1;34", "|"), color.paint(code, &"^".repeat(d.width)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SourceText;
+    use std::path::Path;
+
+    #[test]
+    fn prints_location_line_and_caret() {
+        let text = "amount_usd = 0\n";
+        let file = SourceText::new(Path::new("incidents/x.toml"), text);
+        let d = Diagnostic::at(&file, 13..14, Some("amount_usd".into()), "must be greater than 0");
+        assert_eq!(
+            render_human(&[d], ColorChoice::Never),
+            "incidents/x.toml:1:14: error: amount_usd: must be greater than 0\n  |\n1 | amount_usd = 0\n  |              ^\n\n"
+        );
+    }
+
+    #[test]
+    fn colour_wraps_in_ansi_codes_only_when_asked() {
+        let d = Diagnostic::for_file(Path::new("a.toml"), "empty file");
+        assert!(render_human(std::slice::from_ref(&d), ColorChoice::Always).contains("\x1b[1;31merror:\x1b[0m"));
+        assert!(!render_human(&[d], ColorChoice::Never).contains('\x1b'));
+    }
+}

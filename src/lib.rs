@@ -1,0 +1,14 @@
+//! heistbrief: sourced records of state-sponsored crypto thefts, turned into policy briefs.
+//!
+//! The modules follow the data: records are loaded and validated into [`incident::Incident`]s,
+//! problems become [`diagnostic::Diagnostic`]s, and the command line presents them.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod incident;
+pub mod load;
+pub mod money;
+pub mod period;
+pub mod schema;
+pub mod validate;
+pub mod write;

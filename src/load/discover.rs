@@ -1,0 +1,49 @@
+//! Finding record files: `*.toml` under a folder, recursively, skipping hidden entries and symlinks.
+
+use crate::diagnostic::Diagnostic;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Every record file under `root`, sorted, plus warnings for entries deliberately skipped.
+///
+/// Symlinks are never followed: one pointing inside the folder would load its target twice (a
+/// duplicate id), one pointing outside would pull in files nobody reviewed.
+pub fn record_files(root: &Path) -> io::Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
+    let metadata = std::fs::metadata(root)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot open incidents folder `{}`: {e}", root.display())))?;
+    if !metadata.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{}` is not a folder; pass the folder that holds the records with --incidents", root.display()),
+        ));
+    }
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    walk(root, &mut files, &mut skipped)?;
+    files.sort();
+    Diagnostic::sort(&mut skipped);
+    Ok((files, skipped))
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagnostic>) -> io::Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot read folder `{}`: {e}", dir.display())))?;
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let file_type = entry.file_type()?;
+        if file_type.is_symlink() {
+            if path.extension().is_some_and(|e| e == "toml") || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                skipped.push(Diagnostic::for_file(&path, "skipped: symbolic links are not followed; move or copy the record into the folder").warning());
+            }
+        } else if file_type.is_dir() {
+            walk(&path, files, skipped)?;
+        } else if file_type.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Loading the incidents folder: find the files, read them in parallel, validate, and report.
+
+mod discover;
+pub mod record;
+
+use crate::diagnostic::Diagnostic;
+use crate::incident::Incident;
+use crate::validate;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::io;
+use std::path::Path;
+
+pub use record::{read_record, read_record_bytes, ReadRecord};
+
+/// Every record that passed, every problem found, and how many files were read.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Valid records, sorted by date then id.
+    pub incidents: Vec<Incident>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+}
+
+impl Loaded {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Loads and validates every record under `root`. Only a missing or unreadable folder is an
+/// `Err`; problems in files are diagnostics.
+pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
+    let (paths, mut diagnostics) = discover::record_files(root)?;
+    // Parsing dominates loading, and files are independent: read and check them in parallel.
+    let results: Vec<(Option<Incident>, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(|path| {
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            match std::fs::read(path) {
+                Ok(bytes) => validate::check_file(path, &bytes, &id, today),
+                Err(e) => (None, vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))]),
+            }
+        })
+        .collect();
+    let mut incidents = Vec::with_capacity(results.len());
+    for (incident, problems) in results {
+        incidents.extend(incident);
+        diagnostics.extend(problems);
+    }
+    diagnostics.extend(validate::duplicate_ids(&paths));
+    Diagnostic::sort(&mut diagnostics);
+    incidents.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    Ok(Loaded { incidents, diagnostics, files: paths.len() })
+}
