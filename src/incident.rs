@@ -118,7 +118,9 @@ impl Incident {
         self.sources
             .iter()
             .filter_map(|s| s.amount_usd)
-            .fold((self.amount_usd, self.amount_usd), |(lo, hi), a| (lo.min(a), hi.max(a)))
+            .fold((self.amount_usd, self.amount_usd), |(lo, hi), a| {
+                (lo.min(a), hi.max(a))
+            })
     }
 }
 
@@ -192,11 +194,17 @@ keyword_enum! {
 mod tests {
     use super::*;
 
-    fn agree_with_serde_and_clap<K: Keyword + Serialize + clap::ValueEnum + std::fmt::Debug + PartialEq>() {
+    fn agree_with_serde_and_clap<
+        K: Keyword + Serialize + clap::ValueEnum + std::fmt::Debug + PartialEq,
+    >() {
         for &k in K::ALL {
             let json = serde_json::to_value(k).expect("keyword serialises");
             assert_eq!(json, serde_json::Value::String(k.as_str().to_owned()));
-            let clap_name = k.to_possible_value().expect("visible").get_name().to_owned();
+            let clap_name = k
+                .to_possible_value()
+                .expect("visible")
+                .get_name()
+                .to_owned();
             assert_eq!(clap_name, k.as_str());
             assert_eq!(K::parse(k.as_str()), Some(k));
         }
@@ -230,7 +238,10 @@ mod tests {
             url = "https://b.test/"
             amount_usd = 130
             "#;
-        let read = crate::load::read_record(&crate::diagnostic::SourceText::new(std::path::Path::new("x.toml"), text), "x");
+        let read = crate::load::read_record(
+            &crate::diagnostic::SourceText::new(std::path::Path::new("x.toml"), text),
+            "x",
+        );
         let mut incident = read.incident.expect("valid record");
         assert_eq!(incident.estimate_range(), (Usd(80), Usd(130)));
         incident.sources.clear();

@@ -25,7 +25,11 @@ pub fn compact(amount: UsdTotal) -> String {
     let whole = value / divisor;
     let fraction = format!("{:0width$}", value % divisor, width = decimals as usize);
     let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() { format!("${whole}{suffix}") } else { format!("${whole}.{fraction}{suffix}") }
+    if fraction.is_empty() {
+        format!("${whole}{suffix}")
+    } else {
+        format!("${whole}.{fraction}{suffix}")
+    }
 }
 
 /// `305000000` as `305,000,000`, for exact figures.

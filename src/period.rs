@@ -42,7 +42,11 @@ impl Period {
         let Some(from) = NaiveDate::from_ymd_opt(year, month, 1) else {
             return err(format!("{year}-{month:02} is not a month"));
         };
-        Ok(Period { kind: PeriodKind::Month, from, to: last_day_of_month(from) })
+        Ok(Period {
+            kind: PeriodKind::Month,
+            from,
+            to: last_day_of_month(from),
+        })
     }
 
     pub fn quarter(year: i32, quarter: u32) -> Result<Self, PeriodError> {
@@ -51,12 +55,23 @@ impl Period {
         }
         let first = Period::month(year, (quarter - 1) * 3 + 1)?;
         let last = Period::month(year, quarter * 3)?;
-        Ok(Period { kind: PeriodKind::Quarter, from: first.from, to: last.to })
+        Ok(Period {
+            kind: PeriodKind::Quarter,
+            from: first.from,
+            to: last.to,
+        })
     }
 
     pub fn year(year: i32) -> Result<Self, PeriodError> {
-        match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
-            (Some(from), Some(to)) => Ok(Period { kind: PeriodKind::Year, from, to }),
+        match (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) {
+            (Some(from), Some(to)) => Ok(Period {
+                kind: PeriodKind::Year,
+                from,
+                to,
+            }),
             _ => err(format!("{year} is not a supported year")),
         }
     }
@@ -65,26 +80,39 @@ impl Period {
         if from > to {
             return err(format!("--from {from} is after --to {to}"));
         }
-        Ok(Period { kind: PeriodKind::Range, from, to })
+        Ok(Period {
+            kind: PeriodKind::Range,
+            from,
+            to,
+        })
     }
 
     /// `--month YYYY-MM`
     pub fn parse_month(text: &str) -> Result<Self, PeriodError> {
-        let parsed = text.split_once('-').and_then(|(y, m)| Some((parse_year(y)?, parse_number(m, 2)?)));
+        let parsed = text
+            .split_once('-')
+            .and_then(|(y, m)| Some((parse_year(y)?, parse_number(m, 2)?)));
         match parsed {
             Some((year, month)) => Period::month(year, month),
-            None => err(format!("`{text}` is not a month; use YYYY-MM, like 2024-03")),
+            None => err(format!(
+                "`{text}` is not a month; use YYYY-MM, like 2024-03"
+            )),
         }
     }
 
     /// `--quarter YYYY-QN`
     pub fn parse_quarter(text: &str) -> Result<Self, PeriodError> {
-        let parsed = text
-            .split_once(['-'])
-            .and_then(|(y, q)| Some((parse_year(y)?, parse_number(q.strip_prefix(['Q', 'q'])?, 1)?)));
+        let parsed = text.split_once(['-']).and_then(|(y, q)| {
+            Some((
+                parse_year(y)?,
+                parse_number(q.strip_prefix(['Q', 'q'])?, 1)?,
+            ))
+        });
         match parsed {
             Some((year, quarter)) => Period::quarter(year, quarter),
-            None => err(format!("`{text}` is not a quarter; use YYYY-QN, like 2024-Q1")),
+            None => err(format!(
+                "`{text}` is not a quarter; use YYYY-QN, like 2024-Q1"
+            )),
         }
     }
 
@@ -98,7 +126,11 @@ impl Period {
 
     /// The default period: the last complete calendar month before `today`.
     pub fn last_complete_month(today: NaiveDate) -> Self {
-        let this_month = Period { kind: PeriodKind::Month, from: first_day_of_month(today), to: last_day_of_month(today) };
+        let this_month = Period {
+            kind: PeriodKind::Month,
+            from: first_day_of_month(today),
+            to: last_day_of_month(today),
+        };
         this_month.previous()
     }
 
@@ -131,21 +163,39 @@ impl Period {
                     PeriodKind::Quarter => 3,
                     _ => 12,
                 };
-                let from = self.from.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN);
+                let from = self
+                    .from
+                    .checked_sub_months(Months::new(months))
+                    .unwrap_or(NaiveDate::MIN);
                 let to = self.from.pred_opt().unwrap_or(NaiveDate::MIN);
-                Period { kind: self.kind, from, to }
+                Period {
+                    kind: self.kind,
+                    from,
+                    to,
+                }
             }
             PeriodKind::Range => {
                 let to = self.from.pred_opt().unwrap_or(NaiveDate::MIN);
-                let from = self.from.checked_sub_days(Days::new(self.days().unsigned_abs())).unwrap_or(NaiveDate::MIN);
-                Period { kind: self.kind, from, to }
+                let from = self
+                    .from
+                    .checked_sub_days(Days::new(self.days().unsigned_abs()))
+                    .unwrap_or(NaiveDate::MIN);
+                Period {
+                    kind: self.kind,
+                    from,
+                    to,
+                }
             }
         }
     }
 
     /// The same dates one year earlier; 29 February becomes 28 February.
     pub fn year_ago(&self) -> Self {
-        Period { kind: self.kind, from: same_day_year_earlier(self.from), to: same_day_year_earlier(self.to) }
+        Period {
+            kind: self.kind,
+            from: same_day_year_earlier(self.from),
+            to: same_day_year_earlier(self.to),
+        }
     }
 
     /// Every calendar month the period touches, as its first day, ascending.
@@ -169,7 +219,9 @@ fn parse_year(text: &str) -> Option<i32> {
 
 /// A fixed-width decimal number (no sign, no spaces).
 fn parse_number(text: &str, width: usize) -> Option<u32> {
-    (text.len() == width && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    (text.len() == width && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 fn first_day_of_month(date: NaiveDate) -> NaiveDate {
@@ -186,7 +238,8 @@ fn last_day_of_month(date: NaiveDate) -> NaiveDate {
 /// One year earlier, with 29 February mapped to 28 February.
 pub fn same_day_year_earlier(date: NaiveDate) -> NaiveDate {
     // chrono's month arithmetic clamps to the last valid day, which is exactly the contract's rule.
-    date.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN)
+    date.checked_sub_months(Months::new(12))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]
@@ -207,17 +260,41 @@ mod tests {
 
     #[test]
     fn months_know_their_length_and_leap_years() {
-        assert_eq!(span(Period::parse_month("2024-02").unwrap()), pair("2024-02-01", "2024-02-29"));
-        assert_eq!(span(Period::parse_month("2023-02").unwrap()), pair("2023-02-01", "2023-02-28"));
-        assert_eq!(span(Period::parse_month("1900-02").unwrap()), pair("1900-02-01", "1900-02-28"));
-        assert_eq!(span(Period::parse_month("2000-02").unwrap()), pair("2000-02-01", "2000-02-29"));
-        assert_eq!(span(Period::parse_month("2024-12").unwrap()), pair("2024-12-01", "2024-12-31"));
+        assert_eq!(
+            span(Period::parse_month("2024-02").unwrap()),
+            pair("2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            span(Period::parse_month("2023-02").unwrap()),
+            pair("2023-02-01", "2023-02-28")
+        );
+        assert_eq!(
+            span(Period::parse_month("1900-02").unwrap()),
+            pair("1900-02-01", "1900-02-28")
+        );
+        assert_eq!(
+            span(Period::parse_month("2000-02").unwrap()),
+            pair("2000-02-01", "2000-02-29")
+        );
+        assert_eq!(
+            span(Period::parse_month("2024-12").unwrap()),
+            pair("2024-12-01", "2024-12-31")
+        );
         assert_eq!(Period::parse_month("2024-03").unwrap().label(), "2024-03");
     }
 
     #[test]
     fn malformed_periods_are_errors() {
-        for bad in ["2024-13", "2024-00", "2024-3", "24-03", "2024/03", "", "2024-03-01", "２０２４-03"] {
+        for bad in [
+            "2024-13",
+            "2024-00",
+            "2024-3",
+            "24-03",
+            "2024/03",
+            "",
+            "2024-03-01",
+            "２０２４-03",
+        ] {
             assert!(Period::parse_month(bad).is_err(), "{bad}");
         }
         for bad in ["2024-Q0", "2024-Q5", "2024Q1", "2024-1", "2024-Q12"] {
@@ -232,10 +309,19 @@ mod tests {
     #[test]
     fn quarters_and_years() {
         let q = Period::parse_quarter("2024-Q1").unwrap();
-        assert_eq!((span(q), q.label()), (pair("2024-01-01", "2024-03-31"), "2024-Q1".to_owned()));
-        assert_eq!(span(Period::parse_quarter("2023-q4").unwrap()), pair("2023-10-01", "2023-12-31"));
+        assert_eq!(
+            (span(q), q.label()),
+            (pair("2024-01-01", "2024-03-31"), "2024-Q1".to_owned())
+        );
+        assert_eq!(
+            span(Period::parse_quarter("2023-q4").unwrap()),
+            pair("2023-10-01", "2023-12-31")
+        );
         let y = Period::parse_year("2024").unwrap();
-        assert_eq!((span(y), y.label(), y.days()), (pair("2024-01-01", "2024-12-31"), "2024".to_owned(), 366));
+        assert_eq!(
+            (span(y), y.label(), y.days()),
+            (pair("2024-01-01", "2024-12-31"), "2024".to_owned(), 366)
+        );
     }
 
     #[test]
@@ -243,18 +329,37 @@ mod tests {
         let r = Period::range(d("2024-01-15"), d("2024-02-10")).unwrap();
         assert_eq!(r.label(), "2024-01-15_2024-02-10");
         assert_eq!(r.days(), 27);
-        assert!(r.contains(d("2024-01-15")) && r.contains(d("2024-02-10")) && !r.contains(d("2024-02-11")));
+        assert!(
+            r.contains(d("2024-01-15"))
+                && r.contains(d("2024-02-10"))
+                && !r.contains(d("2024-02-11"))
+        );
         let one_day = Period::range(d("2024-03-01"), d("2024-03-01")).unwrap();
         assert_eq!(span(one_day.previous()), pair("2024-02-29", "2024-02-29"));
     }
 
     #[test]
     fn previous_periods() {
-        assert_eq!(span(Period::parse_month("2024-03").unwrap().previous()), pair("2024-02-01", "2024-02-29"));
-        assert_eq!(span(Period::parse_month("2024-01").unwrap().previous()), pair("2023-12-01", "2023-12-31"));
-        assert_eq!(span(Period::parse_quarter("2024-Q1").unwrap().previous()), pair("2023-10-01", "2023-12-31"));
-        assert_eq!(span(Period::parse_quarter("2024-Q3").unwrap().previous()), pair("2024-04-01", "2024-06-30"));
-        assert_eq!(span(Period::parse_year("2024").unwrap().previous()), pair("2023-01-01", "2023-12-31"));
+        assert_eq!(
+            span(Period::parse_month("2024-03").unwrap().previous()),
+            pair("2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            span(Period::parse_month("2024-01").unwrap().previous()),
+            pair("2023-12-01", "2023-12-31")
+        );
+        assert_eq!(
+            span(Period::parse_quarter("2024-Q1").unwrap().previous()),
+            pair("2023-10-01", "2023-12-31")
+        );
+        assert_eq!(
+            span(Period::parse_quarter("2024-Q3").unwrap().previous()),
+            pair("2024-04-01", "2024-06-30")
+        );
+        assert_eq!(
+            span(Period::parse_year("2024").unwrap().previous()),
+            pair("2023-01-01", "2023-12-31")
+        );
         let r = Period::range(d("2024-01-15"), d("2024-02-10")).unwrap();
         assert_eq!(span(r.previous()), pair("2023-12-19", "2024-01-14"));
         assert_eq!(r.previous().days(), r.days());
@@ -262,24 +367,46 @@ mod tests {
 
     #[test]
     fn year_ago_maps_29_february_to_28() {
-        assert_eq!(span(Period::parse_month("2024-02").unwrap().year_ago()), pair("2023-02-01", "2023-02-28"));
-        assert_eq!(span(Period::parse_month("2025-02").unwrap().year_ago()), pair("2024-02-01", "2024-02-28"));
+        assert_eq!(
+            span(Period::parse_month("2024-02").unwrap().year_ago()),
+            pair("2023-02-01", "2023-02-28")
+        );
+        assert_eq!(
+            span(Period::parse_month("2025-02").unwrap().year_ago()),
+            pair("2024-02-01", "2024-02-28")
+        );
         let r = Period::range(d("2024-02-29"), d("2024-03-05")).unwrap();
         assert_eq!(span(r.year_ago()), pair("2023-02-28", "2023-03-05"));
-        assert_eq!(span(Period::parse_quarter("2024-Q1").unwrap().year_ago()), pair("2023-01-01", "2023-03-31"));
+        assert_eq!(
+            span(Period::parse_quarter("2024-Q1").unwrap().year_ago()),
+            pair("2023-01-01", "2023-03-31")
+        );
     }
 
     #[test]
     fn default_is_last_complete_month() {
-        assert_eq!(Period::last_complete_month(d("2026-11-25")).label(), "2026-10");
-        assert_eq!(Period::last_complete_month(d("2026-01-01")).label(), "2025-12");
-        assert_eq!(Period::last_complete_month(d("2024-03-31")).label(), "2024-02");
+        assert_eq!(
+            Period::last_complete_month(d("2026-11-25")).label(),
+            "2026-10"
+        );
+        assert_eq!(
+            Period::last_complete_month(d("2026-01-01")).label(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::last_complete_month(d("2024-03-31")).label(),
+            "2024-02"
+        );
     }
 
     #[test]
     fn months_of_a_period() {
         let r = Period::range(d("2023-12-15"), d("2024-02-01")).unwrap();
-        let months: Vec<String> = r.months().iter().map(|m| m.format("%Y-%m").to_string()).collect();
+        let months: Vec<String> = r
+            .months()
+            .iter()
+            .map(|m| m.format("%Y-%m").to_string())
+            .collect();
         assert_eq!(months, ["2023-12", "2024-01", "2024-02"]);
         assert_eq!(Period::parse_year("2024").unwrap().months().len(), 12);
     }

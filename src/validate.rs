@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Incident;
-use crate::load::record::{read_record_bytes, FieldSpans};
+use crate::load::record::{FieldSpans, read_record_bytes};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,16 +15,29 @@ pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2009, 1, 3) {
 
 /// Reads one file and applies every per-record rule. The record is returned only when it has no
 /// errors, so nothing downstream ever sees an invalid record.
-pub fn check_file(path: &Path, bytes: &[u8], id: &str, today: NaiveDate) -> (Option<Incident>, Vec<Diagnostic>) {
+pub fn check_file(
+    path: &Path,
+    bytes: &[u8],
+    id: &str,
+    today: NaiveDate,
+) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut read = read_record_bytes(path, bytes, id);
     if let Some(incident) = &read.incident {
         // The bytes were valid UTF-8, or there would be no record.
         let text = String::from_utf8_lossy(bytes);
         let file = SourceText::new(path, &text);
-        read.diagnostics.extend(rule_violations(incident, today).into_iter().map(|v| v.locate(&file, &read.spans)));
+        read.diagnostics.extend(
+            rule_violations(incident, today)
+                .into_iter()
+                .map(|v| v.locate(&file, &read.spans)),
+        );
     }
     Diagnostic::sort(&mut read.diagnostics);
-    let incident = if read.diagnostics.iter().any(Diagnostic::is_error) { None } else { read.incident };
+    let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        read.incident
+    };
     (incident, read.diagnostics)
 }
 
@@ -38,15 +51,26 @@ pub struct Violation {
 
 impl Violation {
     fn error(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Violation { field: field.into(), message: message.into(), warning: false }
+        Violation {
+            field: field.into(),
+            message: message.into(),
+            warning: false,
+        }
     }
 
     fn locate(self, file: &SourceText<'_>, spans: &FieldSpans) -> Diagnostic {
         let diagnostic = match spans.get(&self.field) {
             Some(span) => Diagnostic::at(file, span, Some(self.field), self.message),
-            None => Diagnostic { field: Some(self.field), ..Diagnostic::for_file(file.path, self.message) },
+            None => Diagnostic {
+                field: Some(self.field),
+                ..Diagnostic::for_file(file.path, self.message)
+            },
         };
-        if self.warning { diagnostic.warning() } else { diagnostic }
+        if self.warning {
+            diagnostic.warning()
+        } else {
+            diagnostic
+        }
     }
 }
 
@@ -55,10 +79,16 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
     let mut out = Vec::new();
     let theft = incident.date;
     if theft > today {
-        out.push(Violation::error("date", format!("{theft} is in the future (today is {today})")));
+        out.push(Violation::error(
+            "date",
+            format!("{theft} is in the future (today is {today})"),
+        ));
     }
     if theft < EARLIEST_DATE {
-        out.push(Violation::error("date", format!("{theft} is before the first Bitcoin block ({EARLIEST_DATE})")));
+        out.push(Violation::error(
+            "date",
+            format!("{theft} is before the first Bitcoin block ({EARLIEST_DATE})"),
+        ));
     }
     non_empty(&mut out, "victim", &incident.victim);
     non_empty(&mut out, "summary", &incident.summary);
@@ -69,22 +99,34 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
     }
     for (i, chain) in incident.chains.iter().enumerate() {
         if chain.is_empty() || chain.chars().any(|c| c.is_uppercase() || c.is_whitespace()) {
-            out.push(Violation::error(format!("chains[{i}]"), format!("`{chain}`: chain names are lower-case words, like \"ethereum\"")));
+            out.push(Violation::error(
+                format!("chains[{i}]"),
+                format!("`{chain}`: chain names are lower-case words, like \"ethereum\""),
+            ));
         }
     }
     for (i, step) in incident.laundering.iter().enumerate() {
         non_empty(&mut out, &format!("laundering[{i}].service"), &step.service);
         if let Some(date) = step.date {
             if date < theft {
-                out.push(Violation::error(format!("laundering[{i}].date"), format!("{date} is before the theft ({theft})")));
+                out.push(Violation::error(
+                    format!("laundering[{i}].date"),
+                    format!("{date} is before the theft ({theft})"),
+                ));
             }
             if date > today {
-                out.push(Violation::error(format!("laundering[{i}].date"), format!("{date} is in the future (today is {today})")));
+                out.push(Violation::error(
+                    format!("laundering[{i}].date"),
+                    format!("{date} is in the future (today is {today})"),
+                ));
             }
         }
     }
     if incident.sources.is_empty() {
-        out.push(Violation::error("sources", "at least one source is required: add a [[sources]] table with name and url"));
+        out.push(Violation::error(
+            "sources",
+            "at least one source is required: add a [[sources]] table with name and url",
+        ));
     }
     for (i, source) in incident.sources.iter().enumerate() {
         non_empty(&mut out, &format!("sources[{i}].name"), &source.name);
@@ -94,14 +136,22 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         if let Some(published) = source.published
             && published < theft
         {
-            out.push(Violation::error(format!("sources[{i}].published"), format!("{published} is before the theft ({theft})")));
+            out.push(Violation::error(
+                format!("sources[{i}].published"),
+                format!("{published} is before the theft ({theft})"),
+            ));
         }
     }
-    let stem_date = incident.id.get(..10).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    let stem_date = incident
+        .id
+        .get(..10)
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
     if stem_date != Some(theft) {
         out.push(Violation {
             field: "date".into(),
-            message: format!("the file name should start with the theft's date: {theft}-<victim>.toml"),
+            message: format!(
+                "the file name should start with the theft's date: {theft}-<victim>.toml"
+            ),
             warning: true,
         });
     }
@@ -119,9 +169,13 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{url}` is not an http(s) URL; it must start with https:// or http://"))?;
+        .ok_or_else(|| {
+            format!("`{url}` is not an http(s) URL; it must start with https:// or http://")
+        })?;
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{url}` contains spaces or control characters; percent-encode them"));
+        return Err(format!(
+            "`{url}` contains spaces or control characters; percent-encode them"
+        ));
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");
@@ -130,8 +184,12 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
         Some(_) => return Err(format!("`{url}` has an invalid port")),
         None => host_port,
     };
+    // A trailing dot is a fully qualified host name, and valid.
+    let host = host.strip_suffix('.').unwrap_or(host);
     let labels_ok = !host.is_empty()
-        && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
     if !labels_ok {
         return Err(format!("`{url}` has no valid host name"));
     }
@@ -142,15 +200,24 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
 pub fn duplicate_ids(paths: &[PathBuf]) -> Vec<Diagnostic> {
     let mut by_id: BTreeMap<String, Vec<&PathBuf>> = BTreeMap::new();
     for path in paths {
-        let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         by_id.entry(id).or_default().push(path);
     }
     let mut out = Vec::new();
     for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
         let first = group[0];
         for path in &group[1..] {
-            let message = format!("duplicate id `{id}`: {} has the same file name; rename one of them", first.display());
-            out.push(Diagnostic { field: Some("id".into()), ..Diagnostic::for_file(path, message) });
+            let message = format!(
+                "duplicate id `{id}`: {} has the same file name; rename one of them",
+                first.display()
+            );
+            out.push(Diagnostic {
+                field: Some("id".into()),
+                ..Diagnostic::for_file(path, message)
+            });
         }
     }
     out
@@ -162,21 +229,36 @@ mod tests {
 
     #[test]
     fn web_urls() {
-        assert_eq!(check_web_url("https://www.fbi.gov/news/press-releases/x?y=1#z"), Ok(()));
+        assert_eq!(
+            check_web_url("https://www.fbi.gov/news/press-releases/x?y=1#z"),
+            Ok(())
+        );
         assert_eq!(check_web_url("http://localhost:8080/a"), Ok(()));
         assert!(check_web_url("ftp://x.org/").is_err());
         assert!(check_web_url("https://").is_err());
         assert!(check_web_url("https://exa mple.org/").is_err());
         assert!(check_web_url("https://a..b/").is_err());
         assert!(check_web_url("www.fbi.gov").is_err());
+        assert_eq!(
+            check_web_url("https://economictimes.indiatimes.com./tech/x.cms"),
+            Ok(())
+        );
     }
 
     #[test]
     fn duplicate_ids_name_both_files() {
-        let paths = vec![PathBuf::from("i/2023/a.toml"), PathBuf::from("i/2024/a.toml"), PathBuf::from("i/b.toml")];
+        let paths = vec![
+            PathBuf::from("i/2023/a.toml"),
+            PathBuf::from("i/2024/a.toml"),
+            PathBuf::from("i/b.toml"),
+        ];
         let found = duplicate_ids(&paths);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, PathBuf::from("i/2024/a.toml"));
-        assert!(found[0].message.contains("i/2023/a.toml"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("i/2023/a.toml"),
+            "{}",
+            found[0].message
+        );
     }
 }

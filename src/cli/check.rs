@@ -1,7 +1,7 @@
 //! `heistbrief check`: validate every record and report problems for people, CI or programs.
 
-use super::{today, Failure, IncidentsArg};
-use crate::diagnostic::{render_github, render_human, render_json, ColorChoice};
+use super::{Failure, IncidentsArg, today};
+use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
 use crate::load::load_dir;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
@@ -41,10 +41,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
             (0, 0) => format!("checked {files} in {folder}: no problems"),
             (0, w) => format!("checked {files} in {folder}: {}", plural(w, "warning")),
             (e, 0) => format!("checked {files} in {folder}: {}", plural(e, "error")),
-            (e, w) => format!("checked {files} in {folder}: {}, {}", plural(e, "error"), plural(w, "warning")),
+            (e, w) => format!(
+                "checked {files} in {folder}: {}, {}",
+                plural(e, "error"),
+                plural(w, "warning")
+            ),
         };
         // The summary is for people: keep it off stdout when stdout is a machine format.
-        if args.format == CheckFormat::Human { println!("{summary}") } else { eprintln!("{summary}") }
+        if args.format == CheckFormat::Human {
+            println!("{summary}")
+        } else {
+            eprintln!("{summary}")
+        }
     }
     Ok(if errors > 0 { 1 } else { 0 })
 }

@@ -1,6 +1,6 @@
 //! `heistbrief list`: the incidents of a period as a table, CSV or JSON.
 
-use super::{load_clean, Failure, IncidentsArg, PeriodArgs};
+use super::{Failure, IncidentsArg, PeriodArgs, load_clean};
 use crate::incident::{Incident, UsdTotal};
 use crate::money;
 use clap::{Args, ValueEnum};
@@ -35,16 +35,27 @@ pub enum ListFormat {
 pub fn run(args: &ListArgs) -> Result<u8, Failure> {
     let period = args.period.period()?;
     let loaded = load_clean(&args.incidents)?;
-    let mut selected: Vec<&Incident> =
-        loaded.incidents.iter().filter(|i| period.is_none_or(|p| p.contains(i.date))).collect();
+    let mut selected: Vec<&Incident> = loaded
+        .incidents
+        .iter()
+        .filter(|i| period.is_none_or(|p| p.contains(i.date)))
+        .collect();
     if args.sort == SortKey::Amount {
         // Largest first; ties keep date-then-id order, as the brief's "top" list does.
-        selected.sort_by(|a, b| b.amount_usd.cmp(&a.amount_usd).then(a.date.cmp(&b.date)).then(a.id.cmp(&b.id)));
+        selected.sort_by(|a, b| {
+            b.amount_usd
+                .cmp(&a.amount_usd)
+                .then(a.date.cmp(&b.date))
+                .then(a.id.cmp(&b.id))
+        });
     }
     let out = match args.format {
         ListFormat::Table => table(&selected),
         ListFormat::Csv => csv(&selected),
-        ListFormat::Json => serde_json::to_string_pretty(&selected).map_err(|e| Failure::data(e.to_string()))? + "\n",
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&selected).map_err(|e| Failure::data(e.to_string()))?
+                + "\n"
+        }
     };
     print!("{out}");
     Ok(0)
@@ -62,7 +73,14 @@ fn source_names(incident: &Incident) -> Vec<&str> {
 }
 
 fn table(incidents: &[&Incident]) -> String {
-    let headers = ["date", "victim", "amount", "vector", "attribution", "sources"];
+    let headers = [
+        "date",
+        "victim",
+        "amount",
+        "vector",
+        "attribution",
+        "sources",
+    ];
     let rows: Vec<[String; 6]> = incidents
         .iter()
         .map(|i| {
@@ -87,7 +105,11 @@ fn table(incidents: &[&Incident]) -> String {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             // Amounts are right-aligned so their magnitudes line up.
-            let padded = if i == 2 { format!("{cell:>width$}") } else { format!("{cell:<width$}") };
+            let padded = if i == 2 {
+                format!("{cell:>width$}")
+            } else {
+                format!("{cell:<width$}")
+            };
             text.push_str(&padded);
             text.push_str("  ");
         }
@@ -97,17 +119,32 @@ fn table(incidents: &[&Incident]) -> String {
     for row in &rows {
         line(row);
     }
-    let total: UsdTotal = incidents.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum();
-    let _ = writeln!(out, "\n{} incident{}, {}", incidents.len(), if incidents.len() == 1 { "" } else { "s" }, money::compact(total));
+    let total: UsdTotal = incidents
+        .iter()
+        .map(|i| UsdTotal::from(i.amount_usd.0))
+        .sum();
+    let _ = writeln!(
+        out,
+        "\n{} incident{}, {}",
+        incidents.len(),
+        if incidents.len() == 1 { "" } else { "s" },
+        money::compact(total)
+    );
     out
 }
 
 fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max { text.to_owned() } else { text.chars().take(max - 1).collect::<String>() + "…" }
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
 }
 
 fn csv(incidents: &[&Incident]) -> String {
-    let mut out = String::from("id,date,victim,victim_kind,amount_usd,vector,attribution,actor,sources,source_urls\n");
+    let mut out = String::from(
+        "id,date,victim,victim_kind,amount_usd,vector,attribution,actor,sources,source_urls\n",
+    );
     for i in incidents {
         let urls: Vec<&str> = i.sources.iter().map(|s| s.url.as_str()).collect();
         let cells = [
@@ -131,8 +168,16 @@ fn csv(incidents: &[&Incident]) -> String {
 
 /// RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula.
 pub fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]

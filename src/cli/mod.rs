@@ -6,8 +6,8 @@ mod check;
 mod list;
 mod new;
 
-use crate::diagnostic::{render_human, ColorChoice, Diagnostic};
-use crate::load::{load_dir, Loaded};
+use crate::diagnostic::{ColorChoice, Diagnostic, render_human};
+use crate::load::{Loaded, load_dir};
 use crate::period::Period;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -15,7 +15,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "heistbrief", version, about = "Sourced records of North Korea-attributed crypto thefts, turned into policy briefs")]
+#[command(
+    name = "heistbrief",
+    version,
+    about = "Sourced records of North Korea-attributed crypto thefts, turned into policy briefs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -65,7 +69,9 @@ impl PeriodArgs {
     /// The period asked for, or `None` when no period option was given.
     pub fn period(&self) -> Result<Option<Period>, Failure> {
         if let (Some(from), Some(to)) = (self.from, self.to) {
-            return Period::range(from, to).map(Some).map_err(|e| Failure::usage(e.to_string()));
+            return Period::range(from, to)
+                .map(Some)
+                .map_err(|e| Failure::usage(e.to_string()));
         }
         Ok(self.month.or(self.quarter).or(self.year))
     }
@@ -80,16 +86,25 @@ pub struct Failure {
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { code: 2, message: message.into() }
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
     }
     pub fn data(message: impl Into<String>) -> Self {
-        Failure { code: 1, message: message.into() }
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure { code: 2, message: e.to_string() }
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -109,7 +124,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
 /// Today's date: the local date, or `HEISTBRIEF_TODAY` (YYYY-MM-DD) for reproducible runs.
 pub fn today() -> Result<NaiveDate, Failure> {
     match std::env::var("HEISTBRIEF_TODAY") {
-        Ok(text) => text.parse().map_err(|_| Failure::usage(format!("HEISTBRIEF_TODAY=`{text}` is not a date (YYYY-MM-DD)"))),
+        Ok(text) => text.parse().map_err(|_| {
+            Failure::usage(format!(
+                "HEISTBRIEF_TODAY=`{text}` is not a date (YYYY-MM-DD)"
+            ))
+        }),
         Err(_) => Ok(chrono::Local::now().date_naive()),
     }
 }
@@ -120,8 +139,18 @@ pub fn load_clean(incidents: &IncidentsArg) -> Result<Loaded, Failure> {
     let loaded = load_dir(&incidents.incidents, today()?)?;
     let errors = loaded.error_count();
     if errors > 0 {
-        let problems: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        eprint!("{}", render_human(&problems, ColorChoice::for_stream(std::io::stderr().is_terminal())));
+        let problems: Vec<Diagnostic> = loaded
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+        eprint!(
+            "{}",
+            render_human(
+                &problems,
+                ColorChoice::for_stream(std::io::stderr().is_terminal())
+            )
+        );
         return Err(Failure::data(format!(
             "{errors} problem{} in {}; fix them first (`heistbrief check` lists them)",
             if errors == 1 { "" } else { "s" },

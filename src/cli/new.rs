@@ -1,8 +1,8 @@
 //! `heistbrief new`: write a new record file from command-line fields, validated before writing.
 
-use super::{today, Failure};
+use super::{Failure, today};
 use crate::diagnostic::Diagnostic;
-use crate::incident::{Attribution, Keyword, VictimKind, Vector};
+use crate::incident::{Attribution, Keyword, Vector, VictimKind};
 use crate::validate::check_file;
 use crate::write::write_new;
 use chrono::NaiveDate;
@@ -43,24 +43,42 @@ pub struct NewArgs {
 
 pub fn run(args: &NewArgs) -> Result<u8, Failure> {
     let id = format!("{}-{}", args.date, slug(&args.victim));
-    let path = args.incidents.join(args.date.format("%Y").to_string()).join(format!("{id}.toml"));
+    let path = args
+        .incidents
+        .join(args.date.format("%Y").to_string())
+        .join(format!("{id}.toml"));
     if path.exists() {
-        return Err(Failure::usage(format!("{} already exists; edit it, or choose another --victim", path.display())));
+        return Err(Failure::usage(format!(
+            "{} already exists; edit it, or choose another --victim",
+            path.display()
+        )));
     }
     if let Some(existing) = find_id(&args.incidents, &id)? {
-        return Err(Failure::usage(format!("a record with id `{id}` already exists at {}", existing.display())));
+        return Err(Failure::usage(format!(
+            "a record with id `{id}` already exists at {}",
+            existing.display()
+        )));
     }
     let text = record_text(args, schema_directive(&args.incidents));
     let (incident, diagnostics) = check_file(&path, text.as_bytes(), &id, today()?);
     if incident.is_none() {
-        let problems: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(as_flag_problem).collect();
-        return Err(Failure::usage(format!("nothing written:\n{}", problems.join("\n"))));
+        let problems: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(as_flag_problem)
+            .collect();
+        return Err(Failure::usage(format!(
+            "nothing written:\n{}",
+            problems.join("\n")
+        )));
     }
     write_new(&path, text.as_bytes())
         .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
     println!("wrote {}", path.display());
     if args.summary.is_none() {
-        println!("note: the summary was made from the fields; replace it with two or three sentences of your own");
+        println!(
+            "note: the summary was made from the fields; replace it with two or three sentences of your own"
+        );
     }
     Ok(0)
 }
@@ -87,7 +105,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() { "incident".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        "incident".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// Ids are unique across the whole folder, not just the year's subfolder.
@@ -101,7 +123,9 @@ fn find_id(root: &Path, id: &str) -> Result<Option<PathBuf>, Failure> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") && path.file_stem().is_some_and(|s| s == id) {
+            } else if path.extension().is_some_and(|e| e == "toml")
+                && path.file_stem().is_some_and(|s| s == id)
+            {
                 return Ok(Some(path));
             }
         }
@@ -112,7 +136,10 @@ fn find_id(root: &Path, id: &str) -> Result<Option<PathBuf>, Failure> {
 /// The Taplo `#:schema` line, when the folder sits beside the shipped schema.
 fn schema_directive(incidents: &Path) -> Option<&'static str> {
     let parent = incidents.parent().unwrap_or(Path::new(""));
-    parent.join("schema/incident.schema.json").exists().then_some("#:schema ../../schema/incident.schema.json")
+    parent
+        .join("schema/incident.schema.json")
+        .exists()
+        .then_some("#:schema ../../schema/incident.schema.json")
 }
 
 fn quoted(text: &str) -> String {

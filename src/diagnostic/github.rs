@@ -23,7 +23,9 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
 
 // The workflow-command grammar reserves these characters; unescaped they cut the message short.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {

@@ -13,7 +13,11 @@ impl ColorChoice {
     /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
     pub fn for_stream(is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if is_terminal && !no_color { ColorChoice::Always } else { ColorChoice::Never }
+        if is_terminal && !no_color {
+            ColorChoice::Always
+        } else {
+            ColorChoice::Never
+        }
     }
 
     fn paint(self, code: &str, text: &str) -> String {
@@ -43,10 +47,24 @@ pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
             let gutter = d.line.to_string();
             let pad = " ".repeat(gutter.len());
             // Tabs keep their width so the caret lines up under the offending text.
-            let lead: String = line.chars().take(d.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let lead: String = line
+                .chars()
+                .take(d.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             let _ = writeln!(out, "{pad} {}", color.paint("1;34", "|"));
-            let _ = writeln!(out, "{} {} {line}", color.paint("1;34", &gutter), color.paint("1;34", "|"));
-            let _ = writeln!(out, "{pad} {} {lead}{}", color.paint("1;34", "|"), color.paint(code, &"^".repeat(d.width)));
+            let _ = writeln!(
+                out,
+                "{} {} {line}",
+                color.paint("1;34", &gutter),
+                color.paint("1;34", "|")
+            );
+            let _ = writeln!(
+                out,
+                "{pad} {} {lead}{}",
+                color.paint("1;34", "|"),
+                color.paint(code, &"^".repeat(d.width))
+            );
         }
         out.push('\n');
     }
@@ -63,7 +81,12 @@ mod tests {
     fn prints_location_line_and_caret() {
         let text = "amount_usd = 0\n";
         let file = SourceText::new(Path::new("incidents/x.toml"), text);
-        let d = Diagnostic::at(&file, 13..14, Some("amount_usd".into()), "must be greater than 0");
+        let d = Diagnostic::at(
+            &file,
+            13..14,
+            Some("amount_usd".into()),
+            "must be greater than 0",
+        );
         assert_eq!(
             render_human(&[d], ColorChoice::Never),
             "incidents/x.toml:1:14: error: amount_usd: must be greater than 0\n  |\n1 | amount_usd = 0\n  |              ^\n\n"
@@ -73,7 +96,10 @@ mod tests {
     #[test]
     fn colour_wraps_in_ansi_codes_only_when_asked() {
         let d = Diagnostic::for_file(Path::new("a.toml"), "empty file");
-        assert!(render_human(std::slice::from_ref(&d), ColorChoice::Always).contains("\x1b[1;31merror:\x1b[0m"));
+        assert!(
+            render_human(std::slice::from_ref(&d), ColorChoice::Always)
+                .contains("\x1b[1;31merror:\x1b[0m")
+        );
         assert!(!render_human(&[d], ColorChoice::Never).contains('\x1b'));
     }
 }

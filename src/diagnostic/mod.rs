@@ -4,7 +4,7 @@ mod github;
 mod human;
 
 pub use github::render_github;
-pub use human::{render_human, ColorChoice};
+pub use human::{ColorChoice, render_human};
 
 use serde::Serialize;
 use std::ops::Range;
@@ -61,11 +61,17 @@ impl Diagnostic {
     }
 
     /// A problem at a byte span of a file's text.
-    pub fn at(file: &SourceText<'_>, span: Range<usize>, field: Option<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &SourceText<'_>,
+        span: Range<usize>,
+        field: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = file.line_column(span.start);
         let line_text = file.line_text(line);
         let line_end = file.line_start(line) + line_text.len();
-        let underlined = &file.text[span.start.min(file.text.len())..span.end.min(line_end).max(span.start.min(file.text.len()))];
+        let underlined = &file.text[span.start.min(file.text.len())
+            ..span.end.min(line_end).max(span.start.min(file.text.len()))];
         Diagnostic {
             severity: Severity::Error,
             path: file.path.to_path_buf(),
@@ -98,7 +104,8 @@ impl Diagnostic {
     /// Order by file, then position, so output is stable whatever order files were parsed in.
     pub fn sort(diagnostics: &mut [Diagnostic]) {
         diagnostics.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.field, &a.message).cmp(&(&b.path, b.line, b.column, &b.field, &b.message))
+            (&a.path, a.line, a.column, &a.field, &a.message)
+                .cmp(&(&b.path, b.line, b.column, &b.field, &b.message))
         });
     }
 }
@@ -115,7 +122,11 @@ impl<'a> SourceText<'a> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceText { path, text, line_starts }
+        SourceText {
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and character column of a byte offset.
@@ -123,7 +134,11 @@ impl<'a> SourceText<'a> {
         let offset = offset.min(self.text.len());
         let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line_index];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
         (line_index + 1, column)
     }
 

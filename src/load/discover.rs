@@ -9,12 +9,19 @@ use std::path::{Path, PathBuf};
 /// Symlinks are never followed: one pointing inside the folder would load its target twice (a
 /// duplicate id), one pointing outside would pull in files nobody reviewed.
 pub fn record_files(root: &Path) -> io::Result<(Vec<PathBuf>, Vec<Diagnostic>)> {
-    let metadata = std::fs::metadata(root)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot open incidents folder `{}`: {e}", root.display())))?;
+    let metadata = std::fs::metadata(root).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot open incidents folder `{}`: {e}", root.display()),
+        )
+    })?;
     if !metadata.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("`{}` is not a folder; pass the folder that holds the records with --incidents", root.display()),
+            format!(
+                "`{}` is not a folder; pass the folder that holds the records with --incidents",
+                root.display()
+            ),
         ));
     }
     let mut files = Vec::new();
@@ -26,8 +33,12 @@ pub fn record_files(root: &Path) -> io::Result<(Vec<PathBuf>, Vec<Diagnostic>)> 
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagnostic>) -> io::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot read folder `{}`: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot read folder `{}`: {e}", dir.display()),
+        )
+    })?;
     for entry in entries {
         let entry = entry?;
         let path = entry.path();
@@ -36,7 +47,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Diagnostic>) -> 
         }
         let file_type = entry.file_type()?;
         if file_type.is_symlink() {
-            if path.extension().is_some_and(|e| e == "toml") || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+            if path.extension().is_some_and(|e| e == "toml")
+                || std::fs::metadata(&path).is_ok_and(|m| m.is_dir())
+            {
                 skipped.push(Diagnostic::for_file(&path, "skipped: symbolic links are not followed; move or copy the record into the folder").warning());
             }
         } else if file_type.is_dir() {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::io;
 use std::path::Path;
 
-pub use record::{read_record, read_record_bytes, ReadRecord};
+pub use record::{ReadRecord, read_record, read_record_bytes};
 
 /// Every record that passed, every problem found, and how many files were read.
 #[derive(Debug)]
@@ -36,10 +36,16 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
     let results: Vec<(Option<Incident>, Vec<Diagnostic>)> = paths
         .par_iter()
         .map(|path| {
-            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             match std::fs::read(path) {
                 Ok(bytes) => validate::check_file(path, &bytes, &id, today),
-                Err(e) => (None, vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))]),
+                Err(e) => (
+                    None,
+                    vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))],
+                ),
             }
         })
         .collect();
@@ -51,5 +57,9 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
     diagnostics.extend(validate::duplicate_ids(&paths));
     Diagnostic::sort(&mut diagnostics);
     incidents.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    Ok(Loaded { incidents, diagnostics, files: paths.len() })
+    Ok(Loaded {
+        incidents,
+        diagnostics,
+        files: paths.len(),
+    })
 }

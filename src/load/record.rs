@@ -23,8 +23,20 @@ impl FieldSpans {
 }
 
 pub const RECORD_FIELDS: &[&str] = &[
-    "date", "victim", "victim_kind", "country", "chains", "vector", "amount_usd", "attribution",
-    "attribution_note", "actor", "summary", "tags", "laundering", "sources",
+    "date",
+    "victim",
+    "victim_kind",
+    "country",
+    "chains",
+    "vector",
+    "amount_usd",
+    "attribution",
+    "attribution_note",
+    "actor",
+    "summary",
+    "tags",
+    "laundering",
+    "sources",
 ];
 pub const LAUNDERING_FIELDS: &[&str] = &["date", "method", "service", "amount_usd"];
 pub const SOURCE_FIELDS: &[&str] = &["name", "url", "published", "amount_usd"];
@@ -38,7 +50,11 @@ pub struct ReadRecord {
 
 /// Reads a record from a file's text; `id` is the file stem.
 pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
-    let mut reader = Reader { file, spans: FieldSpans::default(), diagnostics: Vec::new() };
+    let mut reader = Reader {
+        file,
+        spans: FieldSpans::default(),
+        diagnostics: Vec::new(),
+    };
     if file.text.trim().is_empty() {
         reader.diagnostics.push(Diagnostic::for_file(
             file.path,
@@ -51,11 +67,18 @@ pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
         for error in errors {
             let span = error.span().unwrap_or(0..0);
             let message = format!("invalid TOML: {}", error.message().trim_end());
-            reader.diagnostics.push(Diagnostic::at(file, span, None, message));
+            let field = key_on_line(file, span.start);
+            reader
+                .diagnostics
+                .push(Diagnostic::at(file, span, field, message));
         }
         return reader.finish(None);
     }
-    let table = Table { table: document.get_ref(), span: 0..0, prefix: String::new() };
+    let table = Table {
+        table: document.get_ref(),
+        span: 0..0,
+        prefix: String::new(),
+    };
     let incident = reader.incident(&table, id);
     reader.finish(incident)
 }
@@ -85,12 +108,21 @@ impl<'t, 'i> Table<'t, 'i> {
 impl Reader<'_, '_> {
     fn finish(mut self, incident: Option<Incident>) -> ReadRecord {
         Diagnostic::sort(&mut self.diagnostics);
-        let incident = if self.diagnostics.iter().any(Diagnostic::is_error) { None } else { incident };
-        ReadRecord { incident, spans: self.spans, diagnostics: self.diagnostics }
+        let incident = if self.diagnostics.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            incident
+        };
+        ReadRecord {
+            incident,
+            spans: self.spans,
+            diagnostics: self.diagnostics,
+        }
     }
 
     fn error(&mut self, span: Range<usize>, field: String, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::at(self.file, span, Some(field), message));
+        self.diagnostics
+            .push(Diagnostic::at(self.file, span, Some(field), message));
     }
 
     fn incident(&mut self, t: &Table<'_, '_>, id: &str) -> Option<Incident> {
@@ -107,7 +139,9 @@ impl Reader<'_, '_> {
         let actor = self.optional(t, "actor", Self::string);
         let summary = self.required(t, "summary", Self::string);
         let tags = self.optional(t, "tags", Self::strings);
-        let laundering = self.optional(t, "laundering", |r, v, field| r.tables(v, field, Self::laundering_step));
+        let laundering = self.optional(t, "laundering", |r, v, field| {
+            r.tables(v, field, Self::laundering_step)
+        });
         let sources = self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source));
         Some(Incident {
             id: id.to_owned(),
@@ -134,7 +168,12 @@ impl Reader<'_, '_> {
         let method = self.required(t, "method", Self::keyword);
         let service = self.required(t, "service", Self::string);
         let amount_usd = self.optional(t, "amount_usd", Self::usd);
-        Some(LaunderingStep { date: date?, method: method?, service: service?, amount_usd: amount_usd? })
+        Some(LaunderingStep {
+            date: date?,
+            method: method?,
+            service: service?,
+            amount_usd: amount_usd?,
+        })
     }
 
     fn source(&mut self, t: &Table<'_, '_>) -> Option<Source> {
@@ -143,7 +182,12 @@ impl Reader<'_, '_> {
         let url = self.required(t, "url", Self::string);
         let published = self.optional(t, "published", Self::date);
         let amount_usd = self.optional(t, "amount_usd", Self::usd);
-        Some(Source { name: name?, url: url?, published: published?, amount_usd: amount_usd? })
+        Some(Source {
+            name: name?,
+            url: url?,
+            published: published?,
+            amount_usd: amount_usd?,
+        })
     }
 
     fn reject_unknown_keys(&mut self, t: &Table<'_, '_>, known: &[&str]) {
@@ -162,7 +206,12 @@ impl Reader<'_, '_> {
     }
 
     /// Reads a required field: `None` (with a diagnostic) when missing or wrong.
-    fn required<T>(&mut self, t: &Table<'_, '_>, key: &str, read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
+    ) -> Option<T> {
         let field = t.path(key);
         match t.get(key) {
             Some(value) => {
@@ -171,15 +220,35 @@ impl Reader<'_, '_> {
             }
             None => {
                 let span = t.span.start..t.span.start;
-                let place = if t.prefix.is_empty() { "the record".to_owned() } else { format!("this [[{}]] table", t.prefix.trim_end_matches('.').split('[').next().unwrap_or("")) };
-                self.error(span, field, format!("missing required field `{key}` in {place}"));
+                let place = if t.prefix.is_empty() {
+                    "the record".to_owned()
+                } else {
+                    format!(
+                        "this [[{}]] table",
+                        t.prefix
+                            .trim_end_matches('.')
+                            .split('[')
+                            .next()
+                            .unwrap_or("")
+                    )
+                };
+                self.error(
+                    span,
+                    field,
+                    format!("missing required field `{key}` in {place}"),
+                );
                 None
             }
         }
     }
 
     /// Reads an optional field: `Some(None)` when absent, `None` when present but wrong.
-    fn optional<T>(&mut self, t: &Table<'_, '_>, key: &str, read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>) -> Option<Option<T>> {
+    fn optional<T>(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
+    ) -> Option<Option<T>> {
         let field = t.path(key);
         match t.get(key) {
             Some(value) => {
@@ -192,7 +261,11 @@ impl Reader<'_, '_> {
 
     fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, field: &str, expected: &str) {
         let found = value.get_ref().type_str();
-        self.error(value.span(), field.to_owned(), format!("expected {expected}, found {}", article(found)));
+        self.error(
+            value.span(),
+            field.to_owned(),
+            format!("expected {expected}, found {}", article(found)),
+        );
     }
 
     fn string(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<String> {
@@ -210,8 +283,12 @@ impl Reader<'_, '_> {
             self.wrong_type(value, field, "an array of strings");
             return None;
         };
-        let read: Vec<Option<String>> =
-            items.iter().enumerate().map(|(i, item)| self.string(item, &format!("{field}[{i}]"))).collect();
+        let mut read = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let element = format!("{field}[{i}]");
+            self.spans.0.insert(element.clone(), item.span());
+            read.push(self.string(item, &element));
+        }
         read.into_iter().collect()
     }
 
@@ -220,19 +297,35 @@ impl Reader<'_, '_> {
         match value.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
                 (Some(d), None, None) => {
-                    let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day));
+                    let date = NaiveDate::from_ymd_opt(
+                        i32::from(d.year),
+                        u32::from(d.month),
+                        u32::from(d.day),
+                    );
                     if date.is_none() {
-                        self.error(value.span(), field.to_owned(), format!("{dt} is not a day of the calendar"));
+                        self.error(
+                            value.span(),
+                            field.to_owned(),
+                            format!("{dt} is not a day of the calendar"),
+                        );
                     }
                     date
                 }
                 _ => {
-                    self.error(value.span(), field.to_owned(), format!("expected a date without a time, like 2024-05-31, found `{dt}`"));
+                    self.error(
+                        value.span(),
+                        field.to_owned(),
+                        format!("expected a date without a time, like 2024-05-31, found `{dt}`"),
+                    );
                     None
                 }
             },
             DeValue::String(s) if looks_like_date(s) => {
-                self.error(value.span(), field.to_owned(), format!("expected {example}, found the string \"{s}\"; remove the quotes"));
+                self.error(
+                    value.span(),
+                    field.to_owned(),
+                    format!("expected {example}, found the string \"{s}\"; remove the quotes"),
+                );
                 None
             }
             _ => {
@@ -244,8 +337,16 @@ impl Reader<'_, '_> {
 
     fn usd(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<Usd> {
         let DeValue::Integer(integer) = value.get_ref() else {
-            let hint = if value.get_ref().is_float() || value.get_ref().is_str() { " (whole dollars, like 305_000_000)" } else { "" };
-            self.wrong_type(value, field, &format!("an integer number of US dollars{hint}"));
+            let hint = if value.get_ref().is_float() || value.get_ref().is_str() {
+                " (whole dollars, like 305_000_000)"
+            } else {
+                ""
+            };
+            self.wrong_type(
+                value,
+                field,
+                &format!("an integer number of US dollars{hint}"),
+            );
             return None;
         };
         match i64::from_str_radix(integer.as_str(), integer.radix()) {
@@ -255,7 +356,11 @@ impl Reader<'_, '_> {
                 None
             }
             Err(_) => {
-                let message = format!("{} is too large for a TOML integer (the largest is {})", integer.as_str(), i64::MAX);
+                let message = format!(
+                    "{} is too large for a TOML integer (the largest is {})",
+                    integer.as_str(),
+                    i64::MAX
+                );
                 self.error(value.span(), field.to_owned(), message);
                 None
             }
@@ -265,19 +370,37 @@ impl Reader<'_, '_> {
     fn keyword<K: Keyword>(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<K> {
         let names: Vec<&str> = K::ALL.iter().map(|k| k.as_str()).collect();
         let DeValue::String(text) = value.get_ref() else {
-            self.wrong_type(value, field, &format!("a string, one of {}", names.join(", ")));
+            self.wrong_type(
+                value,
+                field,
+                &format!("a string, one of {}", names.join(", ")),
+            );
             return None;
         };
         if let Some(keyword) = K::parse(text) {
             return Some(keyword);
         }
-        let hint = closest(text, &names).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-        self.error(value.span(), field.to_owned(), format!("unknown value `{text}`; expected one of {}{hint}", names.join(", ")));
+        let hint = closest(text, &names)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        self.error(
+            value.span(),
+            field.to_owned(),
+            format!(
+                "unknown value `{text}`; expected one of {}{hint}",
+                names.join(", ")
+            ),
+        );
         None
     }
 
     /// Reads an array of tables (`[[sources]]`), each element with `read`.
-    fn tables<T>(&mut self, value: &Spanned<DeValue<'_>>, field: &str, read: fn(&mut Self, &Table<'_, '_>) -> Option<T>) -> Option<Vec<T>> {
+    fn tables<T>(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        field: &str,
+        read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let expected = format!("an array of tables, written as [[{field}]] sections");
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(value, field, &expected);
@@ -286,7 +409,13 @@ impl Reader<'_, '_> {
         self.table_items(items, field, &expected, read)
     }
 
-    fn table_items<T>(&mut self, items: &DeArray<'_>, field: &str, expected: &str, read: fn(&mut Self, &Table<'_, '_>) -> Option<T>) -> Option<Vec<T>> {
+    fn table_items<T>(
+        &mut self,
+        items: &DeArray<'_>,
+        field: &str,
+        expected: &str,
+        read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut out = Some(Vec::with_capacity(items.len()));
         for (i, item) in items.iter().enumerate() {
             let element = format!("{field}[{i}]");
@@ -296,7 +425,11 @@ impl Reader<'_, '_> {
                 continue;
             };
             self.spans.0.insert(element.clone(), item.span());
-            let t = Table { table, span: item.span(), prefix: format!("{element}.") };
+            let t = Table {
+                table,
+                span: item.span(),
+                prefix: format!("{element}."),
+            };
             match (read(self, &t), out.as_mut()) {
                 (Some(v), Some(list)) => list.push(v),
                 _ => out = None,
@@ -304,6 +437,18 @@ impl Reader<'_, '_> {
         }
         out
     }
+}
+
+/// The key a `key = value` line assigns, to name the field in a syntax error on that line.
+fn key_on_line(file: &SourceText<'_>, offset: usize) -> Option<String> {
+    let (line, _) = file.line_column(offset);
+    let (key, _) = file.line_text(line).split_once('=')?;
+    let key = key.trim();
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    bare.then(|| key.to_owned())
 }
 
 fn looks_like_date(s: &str) -> bool {
@@ -335,8 +480,17 @@ pub fn read_record_bytes(path: &Path, bytes: &[u8], id: &str) -> ReadRecord {
             let file = SourceText::new(path, &lossy);
             let byte = bytes.get(at).copied().unwrap_or(0);
             let message = format!("file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8");
-            let diagnostic = Diagnostic::at(&file, at..at + char::REPLACEMENT_CHARACTER.len_utf8(), None, message);
-            ReadRecord { incident: None, spans: FieldSpans::default(), diagnostics: vec![diagnostic] }
+            let diagnostic = Diagnostic::at(
+                &file,
+                at..at + char::REPLACEMENT_CHARACTER.len_utf8(),
+                None,
+                message,
+            );
+            ReadRecord {
+                incident: None,
+                spans: FieldSpans::default(),
+                diagnostics: vec![diagnostic],
+            }
         }
     }
 }
@@ -408,13 +562,21 @@ amount_usd = 308_000_000
             }],
         };
         assert_eq!(record.incident, Some(expected));
-        assert_eq!(record.spans.get("sources[0].url").map(|s| &VALID[s]), Some("\"https://www.fbi.gov/\""));
+        assert_eq!(
+            record.spans.get("sources[0].url").map(|s| &VALID[s]),
+            Some("\"https://www.fbi.gov/\"")
+        );
     }
 
     #[test]
     fn known_fields_match_the_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(Incident)).expect("schema");
-        let mut properties: Vec<&str> = schema["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+        let mut properties: Vec<&str> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
         properties.sort_unstable();
         let mut known = RECORD_FIELDS.to_vec();
         known.sort_unstable();
@@ -423,9 +585,18 @@ amount_usd = 308_000_000
 
     #[test]
     fn every_wrong_field_is_reported_in_one_run() {
-        let text = VALID.replace("vector = \"private-key-compromise\"", "vector = \"phishing\"").replace("amount_usd = 305_000_000", "amout_usd = 305_000_000");
+        let text = VALID
+            .replace(
+                "vector = \"private-key-compromise\"",
+                "vector = \"phishing\"",
+            )
+            .replace("amount_usd = 305_000_000", "amout_usd = 305_000_000");
         let record = read(&text);
-        let headlines: Vec<String> = record.diagnostics.iter().map(|d| format!("{}:{} {}", d.line, d.column, d.headline())).collect();
+        let headlines: Vec<String> = record
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.headline()))
+            .collect();
         assert_eq!(
             headlines,
             vec![
