@@ -149,7 +149,7 @@ fn quoted(text: &str) -> String {
 fn record_text(args: &NewArgs, schema: Option<&str>) -> String {
     let summary = args.summary.clone().unwrap_or_else(|| {
         format!(
-            "{} ({}) lost about ${} on {} ({}).",
+            "{} ({}) lost ${} on {} ({}).",
             args.victim,
             args.victim_kind,
             crate::money::grouped(u128::from(args.amount_usd)),
