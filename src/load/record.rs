@@ -1,26 +1,11 @@
 //! Reading one record file: TOML text to an [`Incident`], with every type problem as a diagnostic.
-//!
-//! The file is parsed once into spanned TOML values and read field by field, so one run reports
-//! every wrong field (not just serde's first error) with the line and column of the value at fault.
 
+use super::fields::{Reader, Table};
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
-use chrono::NaiveDate;
-use std::collections::BTreeMap;
-use std::ops::Range;
+use crate::incident::{Incident, LaunderingStep, Source};
 use std::path::Path;
-use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
 
-/// Where each field's value sits in the file, by field path (`amount_usd`, `sources[1].url`).
-#[derive(Debug, Default)]
-pub struct FieldSpans(BTreeMap<String, Range<usize>>);
-
-impl FieldSpans {
-    pub fn get(&self, field: &str) -> Option<Range<usize>> {
-        self.0.get(field).cloned()
-    }
-}
+pub use super::fields::{FieldSpans, closest};
 
 pub const RECORD_FIELDS: &[&str] = &[
     "date",
@@ -50,11 +35,7 @@ pub struct ReadRecord {
 
 /// Reads a record from a file's text; `id` is the file stem.
 pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
-    let mut reader = Reader {
-        file,
-        spans: FieldSpans::default(),
-        diagnostics: Vec::new(),
-    };
+    let mut reader = Reader::new(file);
     if file.text.trim().is_empty() {
         reader.diagnostics.push(Diagnostic::for_file(
             file.path,
@@ -62,47 +43,12 @@ pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
         ));
         return reader.finish(None);
     }
-    let (document, errors) = DeTable::parse_recoverable(file.text);
-    if !errors.is_empty() {
-        for error in errors {
-            let span = error.span().unwrap_or(0..0);
-            let message = format!("invalid TOML: {}", error.message().trim_end());
-            let field = key_on_line(file, span.start);
-            reader
-                .diagnostics
-                .push(Diagnostic::at(file, span, field, message));
-        }
+    let Some(document) = reader.parse() else {
         return reader.finish(None);
-    }
-    let table = Table {
-        table: document.get_ref(),
-        span: 0..0,
-        prefix: String::new(),
     };
+    let table = Table::root(document.get_ref());
     let incident = reader.incident(&table, id);
     reader.finish(incident)
-}
-
-struct Reader<'f, 'a> {
-    file: &'f SourceText<'a>,
-    spans: FieldSpans,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// A TOML table being read, with the field-path prefix of its keys (`sources[1].`).
-struct Table<'t, 'i> {
-    table: &'t DeTable<'i>,
-    span: Range<usize>,
-    prefix: String,
-}
-
-impl<'t, 'i> Table<'t, 'i> {
-    fn path(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-    fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
-        self.table.get(key)
-    }
 }
 
 impl Reader<'_, '_> {
@@ -118,11 +64,6 @@ impl Reader<'_, '_> {
             spans: self.spans,
             diagnostics: self.diagnostics,
         }
-    }
-
-    fn error(&mut self, span: Range<usize>, field: String, message: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::at(self.file, span, Some(field), message));
     }
 
     fn incident(&mut self, t: &Table<'_, '_>, id: &str) -> Option<Incident> {
@@ -189,285 +130,6 @@ impl Reader<'_, '_> {
             amount_usd: amount_usd?,
         })
     }
-
-    fn reject_unknown_keys(&mut self, t: &Table<'_, '_>, known: &[&str]) {
-        for key in t.table.keys() {
-            let name = key.get_ref().as_ref();
-            if known.contains(&name) {
-                continue;
-            }
-            let hint = match closest(name, known) {
-                Some(candidate) => format!("did you mean `{candidate}`?"),
-                None => format!("expected one of: {}", known.join(", ")),
-            };
-            let message = format!("unknown field `{name}`; {hint}");
-            self.error(key.span(), t.path(name), message);
-        }
-    }
-
-    /// Reads a required field: `None` (with a diagnostic) when missing or wrong.
-    fn required<T>(
-        &mut self,
-        t: &Table<'_, '_>,
-        key: &str,
-        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
-    ) -> Option<T> {
-        let field = t.path(key);
-        match t.get(key) {
-            Some(value) => {
-                self.spans.0.insert(field.clone(), value.span());
-                read(self, value, &field)
-            }
-            None => {
-                let span = t.span.start..t.span.start;
-                let place = if t.prefix.is_empty() {
-                    "the record".to_owned()
-                } else {
-                    format!(
-                        "this [[{}]] table",
-                        t.prefix
-                            .trim_end_matches('.')
-                            .split('[')
-                            .next()
-                            .unwrap_or("")
-                    )
-                };
-                self.error(
-                    span,
-                    field,
-                    format!("missing required field `{key}` in {place}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Reads an optional field: `Some(None)` when absent, `None` when present but wrong.
-    fn optional<T>(
-        &mut self,
-        t: &Table<'_, '_>,
-        key: &str,
-        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
-    ) -> Option<Option<T>> {
-        let field = t.path(key);
-        match t.get(key) {
-            Some(value) => {
-                self.spans.0.insert(field.clone(), value.span());
-                read(self, value, &field).map(Some)
-            }
-            None => Some(None),
-        }
-    }
-
-    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, field: &str, expected: &str) {
-        let found = value.get_ref().type_str();
-        self.error(
-            value.span(),
-            field.to_owned(),
-            format!("expected {expected}, found {}", article(found)),
-        );
-    }
-
-    fn string(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            _ => {
-                self.wrong_type(value, field, "a string");
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<Vec<String>> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(value, field, "an array of strings");
-            return None;
-        };
-        let mut read = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let element = format!("{field}[{i}]");
-            self.spans.0.insert(element.clone(), item.span());
-            read.push(self.string(item, &element));
-        }
-        read.into_iter().collect()
-    }
-
-    fn date(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<NaiveDate> {
-        let example = "a TOML date without quotes, like 2024-05-31";
-        match value.get_ref() {
-            DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
-                (Some(d), None, None) => {
-                    let date = NaiveDate::from_ymd_opt(
-                        i32::from(d.year),
-                        u32::from(d.month),
-                        u32::from(d.day),
-                    );
-                    if date.is_none() {
-                        self.error(
-                            value.span(),
-                            field.to_owned(),
-                            format!("{dt} is not a day of the calendar"),
-                        );
-                    }
-                    date
-                }
-                _ => {
-                    self.error(
-                        value.span(),
-                        field.to_owned(),
-                        format!("expected a date without a time, like 2024-05-31, found `{dt}`"),
-                    );
-                    None
-                }
-            },
-            DeValue::String(s) if looks_like_date(s) => {
-                self.error(
-                    value.span(),
-                    field.to_owned(),
-                    format!("expected {example}, found the string \"{s}\"; remove the quotes"),
-                );
-                None
-            }
-            _ => {
-                self.wrong_type(value, field, example);
-                None
-            }
-        }
-    }
-
-    fn usd(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<Usd> {
-        let DeValue::Integer(integer) = value.get_ref() else {
-            let hint = if value.get_ref().is_float() || value.get_ref().is_str() {
-                " (whole dollars, like 305_000_000)"
-            } else {
-                ""
-            };
-            self.wrong_type(
-                value,
-                field,
-                &format!("an integer number of US dollars{hint}"),
-            );
-            return None;
-        };
-        match i64::from_str_radix(integer.as_str(), integer.radix()) {
-            Ok(amount) if amount > 0 => u64::try_from(amount).ok().map(Usd),
-            Ok(_) => {
-                self.error(value.span(), field.to_owned(), "must be greater than 0");
-                None
-            }
-            Err(_) => {
-                let message = format!(
-                    "{} is too large for a TOML integer (the largest is {})",
-                    integer.as_str(),
-                    i64::MAX
-                );
-                self.error(value.span(), field.to_owned(), message);
-                None
-            }
-        }
-    }
-
-    fn keyword<K: Keyword>(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<K> {
-        let names: Vec<&str> = K::ALL.iter().map(|k| k.as_str()).collect();
-        let DeValue::String(text) = value.get_ref() else {
-            self.wrong_type(
-                value,
-                field,
-                &format!("a string, one of {}", names.join(", ")),
-            );
-            return None;
-        };
-        if let Some(keyword) = K::parse(text) {
-            return Some(keyword);
-        }
-        let hint = closest(text, &names)
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        self.error(
-            value.span(),
-            field.to_owned(),
-            format!(
-                "unknown value `{text}`; expected one of {}{hint}",
-                names.join(", ")
-            ),
-        );
-        None
-    }
-
-    /// Reads an array of tables (`[[sources]]`), each element with `read`.
-    fn tables<T>(
-        &mut self,
-        value: &Spanned<DeValue<'_>>,
-        field: &str,
-        read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
-    ) -> Option<Vec<T>> {
-        let expected = format!("an array of tables, written as [[{field}]] sections");
-        let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(value, field, &expected);
-            return None;
-        };
-        self.table_items(items, field, &expected, read)
-    }
-
-    fn table_items<T>(
-        &mut self,
-        items: &DeArray<'_>,
-        field: &str,
-        expected: &str,
-        read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
-    ) -> Option<Vec<T>> {
-        let mut out = Some(Vec::with_capacity(items.len()));
-        for (i, item) in items.iter().enumerate() {
-            let element = format!("{field}[{i}]");
-            let DeValue::Table(table) = item.get_ref() else {
-                self.wrong_type(item, &element, expected);
-                out = None;
-                continue;
-            };
-            self.spans.0.insert(element.clone(), item.span());
-            let t = Table {
-                table,
-                span: item.span(),
-                prefix: format!("{element}."),
-            };
-            match (read(self, &t), out.as_mut()) {
-                (Some(v), Some(list)) => list.push(v),
-                _ => out = None,
-            }
-        }
-        out
-    }
-}
-
-/// The key a `key = value` line assigns, to name the field in a syntax error on that line.
-fn key_on_line(file: &SourceText<'_>, offset: usize) -> Option<String> {
-    let (line, _) = file.line_column(offset);
-    let (key, _) = file.line_text(line).split_once('=')?;
-    let key = key.trim();
-    let bare = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    bare.then(|| key.to_owned())
-}
-
-fn looks_like_date(s: &str) -> bool {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-}
-
-fn article(type_name: &str) -> String {
-    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {type_name}", if vowel { "an" } else { "a" })
-}
-
-/// The known name closest to a misspelt one, when it is close enough to be a likely typo.
-pub fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(name, k), *k))
-        .filter(|(distance, k)| *distance <= (k.len() / 3).max(2))
-        .min()
-        .map(|(_, k)| k)
 }
 
 /// Reads a record file's bytes: UTF-8 check first, then [`read_record`].
@@ -498,6 +160,8 @@ pub fn read_record_bytes(path: &Path, bytes: &[u8], id: &str) -> ReadRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::incident::Usd;
+    use chrono::NaiveDate;
 
     const VALID: &str = r#"date = 2024-05-31
 victim = "DMM Bitcoin"

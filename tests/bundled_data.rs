@@ -1,0 +1,99 @@
+//! The bundled `incidents/` folder: it passes `check` cleanly, and holds the facts briefs rely on.
+
+mod common;
+use chrono::{Datelike, NaiveDate};
+use common::{TODAY, heistbrief, repo_root};
+use heistbrief::incident::{Incident, LaunderingMethod};
+use heistbrief::load::load_dir;
+
+fn bundled() -> Vec<Incident> {
+    let today: NaiveDate = TODAY.parse().expect("date");
+    let loaded = load_dir(&repo_root().join("incidents"), today).expect("incidents folder");
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "bundled data has problems: {:#?}",
+        loaded.diagnostics
+    );
+    assert_eq!(loaded.incidents.len(), loaded.files);
+    loaded.incidents
+}
+
+#[test]
+fn check_passes_on_the_bundled_data() {
+    let run = heistbrief(&repo_root(), &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.ends_with("no problems\n"), "{}", run.stdout);
+}
+
+#[test]
+fn every_record_points_editors_at_the_schema() {
+    for incident in bundled() {
+        let path = repo_root()
+            .join("incidents")
+            .join(incident.date.year().to_string())
+            .join(format!("{}.toml", incident.id));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            text.starts_with("#:schema ../../schema/incident.schema.json\n"),
+            "{} lacks the #:schema line",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_record_has_an_https_source() {
+    for incident in bundled() {
+        assert!(
+            incident
+                .sources
+                .iter()
+                .any(|s| s.url.starts_with("https://")),
+            "{} has no https source",
+            incident.id
+        );
+    }
+}
+
+#[test]
+fn every_year_from_2017_to_2025_has_records() {
+    let incidents = bundled();
+    for year in 2017..=2025 {
+        assert!(
+            incidents.iter().any(|i| i.date.year() == year),
+            "no record in {year}"
+        );
+    }
+}
+
+#[test]
+fn htx_funds_went_through_tornado_cash_in_march_2024() {
+    let incidents = bundled();
+    let htx = incidents
+        .iter()
+        .find(|i| i.id == "2023-11-22-htx-heco-bridge")
+        .expect("the HTX / Heco record");
+    let march_2024 = |d: NaiveDate| d.year() == 2024 && d.month() == 3;
+    let step = htx
+        .laundering
+        .iter()
+        .find(|s| {
+            s.service == "Tornado Cash"
+                && s.method == LaunderingMethod::Mixer
+                && s.date.is_some_and(march_2024)
+        })
+        .expect("a dated Tornado Cash step in March 2024");
+    assert_eq!(step.amount_usd.map(|a| a.0), Some(147_500_000));
+}
+
+#[test]
+fn bybit_is_the_largest_theft() {
+    let incidents = bundled();
+    let largest = incidents
+        .iter()
+        .max_by_key(|i| i.amount_usd)
+        .expect("records");
+    assert_eq!(largest.id, "2025-02-21-bybit");
+    assert!(largest.amount_usd.0 >= 1_400_000_000);
+}
