@@ -3,6 +3,7 @@
 //! The modules follow the data: records are loaded and validated into [`incident::Incident`]s,
 //! problems become [`diagnostic::Diagnostic`]s, and the command line presents them.
 
+pub mod benchmark;
 pub mod cli;
 pub mod diagnostic;
 pub mod incident;
@@ -10,5 +11,6 @@ pub mod load;
 pub mod money;
 pub mod period;
 pub mod schema;
+pub mod stats;
 pub mod validate;
 pub mod write;

@@ -97,3 +97,32 @@ fn bybit_is_the_largest_theft() {
     assert_eq!(largest.id, "2025-02-21-bybit");
     assert!(largest.amount_usd.0 >= 1_400_000_000);
 }
+
+#[test]
+fn bundled_benchmarks_read_cleanly_and_hold_the_un_estimate() {
+    let path = repo_root().join("benchmarks.toml");
+    let bytes = std::fs::read(&path).expect("benchmarks.toml");
+    let (benchmarks, problems) = heistbrief::benchmark::read_benchmarks(&path, &bytes);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let un = benchmarks
+        .iter()
+        .find(|b| b.publisher == "UN Panel of Experts" && b.amount_usd.0 == 3_600_000_000)
+        .expect("the UN Panel's $3.6 billion");
+    assert_eq!(un.incidents, Some(97));
+    assert!(benchmarks.iter().all(|b| b.url.starts_with("https://")));
+}
+
+#[test]
+fn march_2024_shows_htx_laundering_though_the_theft_was_in_2023() {
+    let run = heistbrief(&repo_root(), &["stats", "--month", "2024-03", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let figures: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let tornado = figures["laundering"]
+        .as_array()
+        .expect("laundering")
+        .iter()
+        .find(|l| l["service"] == "Tornado Cash")
+        .expect("Tornado Cash in March 2024");
+    assert!(tornado["ids"].as_array().expect("ids").iter().any(|id| id == "2023-11-22-htx-heco-bridge"));
+    assert!(tornado["usd"].as_u64().expect("usd") >= 147_500_000);
+}

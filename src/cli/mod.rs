@@ -5,6 +5,7 @@
 mod check;
 mod list;
 mod new;
+mod stats;
 
 use crate::diagnostic::{ColorChoice, Diagnostic, render_human};
 use crate::load::{Loaded, load_dir};
@@ -35,6 +36,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Print the JSON Schema of an incident record.
     Schema,
+    /// Figures for a period: totals, groupings, laundering, comparisons, coverage.
+    Stats(stats::StatsArgs),
 }
 
 /// `--incidents DIR`, taken by every command that reads records.
@@ -114,6 +117,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Stats(args) => stats::run(&args),
         Command::Schema => {
             print!("{}", crate::schema::incident_schema_json());
             Ok(0)

@@ -1,7 +1,7 @@
 //! Loading the incidents folder: find the files, read them in parallel, validate, and report.
 
 mod discover;
-mod fields;
+pub(crate) mod fields;
 pub mod record;
 
 use crate::diagnostic::Diagnostic;

@@ -1,0 +1,361 @@
+use super::*;
+use crate::incident::{Attribution, LaunderingMethod, LaunderingStep, Source, Vector, VictimKind};
+use proptest::prelude::*;
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("test date")
+}
+
+fn incident(id: &str, day: &str, amount: u64) -> Incident {
+    Incident {
+        id: id.to_owned(),
+        date: date(day),
+        victim: id.to_uppercase(),
+        victim_kind: VictimKind::Exchange,
+        country: None,
+        chains: Vec::new(),
+        vector: Vector::Unknown,
+        amount_usd: Usd(amount),
+        attribution: Attribution::Attributed,
+        attribution_note: None,
+        actor: None,
+        summary: "s".into(),
+        tags: Vec::new(),
+        laundering: Vec::new(),
+        sources: vec![Source {
+            name: "Elliptic".into(),
+            url: "https://e.test/".into(),
+            published: None,
+            amount_usd: None,
+        }],
+    }
+}
+
+fn month(text: &str) -> Period {
+    Period::parse_month(text).expect("month")
+}
+
+#[test]
+fn empty_period_has_zeros_and_every_month() {
+    let f = figures(
+        &[incident("a", "2024-01-05", 10)],
+        Period::parse_quarter("2024-Q2").expect("q"),
+        &[],
+    );
+    assert_eq!(
+        (
+            f.incidents,
+            f.total_usd,
+            f.median_usd,
+            f.low_usd,
+            f.high_usd
+        ),
+        (0, 0, 0, 0, 0)
+    );
+    let months: Vec<(&str, usize)> = f
+        .by_month
+        .iter()
+        .map(|g| (g.key.as_str(), g.incidents))
+        .collect();
+    assert_eq!(months, [("2024-04", 0), ("2024-05", 0), ("2024-06", 0)]);
+    assert!(f.by_vector.is_empty() && f.top.is_empty() && f.laundering.is_empty());
+    assert_eq!(
+        (
+            f.cumulative.since,
+            f.cumulative.incidents,
+            f.cumulative.total_usd
+        ),
+        (Some(date("2024-01-05")), 1, 10)
+    );
+}
+
+#[test]
+fn median_of_even_count_is_mean_of_middle_rounded_down() {
+    let set = [
+        incident("a", "2024-03-01", 1),
+        incident("b", "2024-03-02", 4),
+        incident("c", "2024-03-03", 10),
+        incident("d", "2024-03-04", 100),
+    ];
+    assert_eq!(figures(&set, month("2024-03"), &[]).median_usd, 7);
+    assert_eq!(figures(&set[..3], month("2024-03"), &[]).median_usd, 4);
+}
+
+#[test]
+fn low_and_high_come_from_each_records_sources() {
+    let mut a = incident("a", "2024-03-01", 100);
+    a.sources[0].amount_usd = Some(Usd(80));
+    a.sources.push(Source {
+        name: "FBI".into(),
+        url: "https://f.test/".into(),
+        published: None,
+        amount_usd: Some(Usd(120)),
+    });
+    let b = incident("b", "2024-03-02", 50);
+    let f = figures(&[a, b], month("2024-03"), &[]);
+    assert_eq!((f.low_usd, f.total_usd, f.high_usd), (130, 150, 170));
+    let sources: Vec<(&str, usize, UsdTotal)> = f
+        .by_source
+        .iter()
+        .map(|g| (g.key.as_str(), g.incidents, g.total_usd))
+        .collect();
+    assert_eq!(sources, [("Elliptic", 2, 150), ("FBI", 1, 100)]);
+}
+
+#[test]
+fn a_publisher_cited_twice_counts_once() {
+    let mut a = incident("a", "2024-03-01", 100);
+    a.sources.push(a.sources[0].clone());
+    let f = figures(&[a], month("2024-03"), &[]);
+    assert_eq!(
+        (
+            f.by_source.len(),
+            f.by_source[0].incidents,
+            f.by_source[0].total_usd
+        ),
+        (1, 1, 100)
+    );
+}
+
+#[test]
+fn laundering_counts_on_the_steps_date_not_the_thefts() {
+    let mut htx = incident("htx", "2023-11-22", 112);
+    let step = |day: Option<&str>, usd: Option<u64>| LaunderingStep {
+        date: day.map(date),
+        method: LaunderingMethod::Mixer,
+        service: "Tornado Cash".into(),
+        amount_usd: usd.map(Usd),
+    };
+    htx.laundering = vec![
+        step(Some("2024-03-13"), Some(147)),
+        step(Some("2024-03-20"), None),
+        step(None, Some(5)),
+    ];
+    let march = figures(std::slice::from_ref(&htx), month("2024-03"), &[]);
+    assert_eq!(march.incidents, 0);
+    assert_eq!(march.laundering.len(), 1);
+    let route = &march.laundering[0];
+    assert_eq!(
+        (
+            route.service.as_str(),
+            route.method.as_str(),
+            route.steps,
+            route.incidents,
+            route.usd
+        ),
+        ("Tornado Cash", "mixer", 2, 1, 147)
+    );
+    assert_eq!(route.ids, ["htx"]);
+    let november = figures(&[htx], month("2023-11"), &[]);
+    assert_eq!(
+        (november.laundering[0].steps, november.laundering[0].usd),
+        (1, 5),
+        "an undated step counts on the theft's date"
+    );
+}
+
+#[test]
+fn ties_sort_by_date_then_id() {
+    let set = [
+        incident("b", "2024-03-02", 10),
+        incident("a", "2024-03-02", 10),
+        incident("c", "2024-03-01", 10),
+        incident("d", "2024-03-03", 20),
+    ];
+    let f = figures(&set, month("2024-03"), &[]);
+    let top: Vec<&str> = f.top.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(top, ["d", "c", "a", "b"]);
+    assert_eq!(f.by_month[0].ids, ["a", "b", "c", "d"]);
+}
+
+#[test]
+fn groups_sort_by_total_then_key() {
+    let mut a = incident("a", "2024-03-01", 10);
+    a.vector = Vector::SupplyChain;
+    let mut b = incident("b", "2024-03-02", 10);
+    b.vector = Vector::Insider;
+    let mut c = incident("c", "2024-03-03", 30);
+    c.vector = Vector::Unknown;
+    let f = figures(&[a, b, c], month("2024-03"), &[]);
+    let keys: Vec<&str> = f.by_vector.iter().map(|g| g.key.as_str()).collect();
+    assert_eq!(keys, ["unknown", "insider", "supply-chain"]);
+}
+
+#[test]
+fn comparisons_use_the_previous_and_year_ago_periods() {
+    let set = [
+        incident("feb", "2024-02-29", 7),
+        incident("ago", "2023-03-15", 9),
+        incident("now", "2024-03-10", 1),
+    ];
+    let f = figures(&set, month("2024-03"), &[]);
+    assert_eq!(
+        (
+            f.previous.from,
+            f.previous.to,
+            f.previous.incidents,
+            f.previous.total_usd
+        ),
+        (date("2024-02-01"), date("2024-02-29"), 1, 7)
+    );
+    assert_eq!(
+        (f.year_ago.from, f.year_ago.incidents, f.year_ago.total_usd),
+        (date("2023-03-01"), 1, 9)
+    );
+    assert_eq!((f.cumulative.incidents, f.cumulative.total_usd), (3, 17));
+}
+
+#[test]
+fn coverage_sums_our_records_over_the_benchmarks_dates() {
+    let set = [
+        incident("a", "2023-06-01", 30),
+        incident("b", "2024-03-01", 45),
+        incident("c", "2025-01-01", 1000),
+    ];
+    let benchmark = |from: &str, to: &str| Benchmark {
+        publisher: "UN".into(),
+        title: "t".into(),
+        from: date(from),
+        to: date(to),
+        amount_usd: Usd(100),
+        incidents: None,
+        url: "https://u.test/".into(),
+        published: None,
+        note: None,
+    };
+    let list = [
+        benchmark("2017-01-01", "2024-04-30"),
+        benchmark("2025-01-01", "2025-06-30"),
+    ];
+    let f = figures(&set, month("2024-03"), &list);
+    assert_eq!(
+        f.benchmarks.len(),
+        1,
+        "only benchmarks overlapping the period"
+    );
+    let c = &f.benchmarks[0];
+    assert_eq!(
+        (c.our_incidents, c.our_total_usd, c.coverage_percent),
+        (2, 75, 75)
+    );
+    assert_eq!(c.ids, ["a", "b"]);
+}
+
+fn arbitrary_incident() -> impl Strategy<Value = Incident> {
+    let days = 0i64..(3 * 366);
+    let amounts = 1u64..=(i64::MAX as u64);
+    let source_amounts = prop::collection::vec(prop::option::of(1u64..=(i64::MAX as u64)), 1..4);
+    let names = prop::collection::vec(
+        prop::sample::select(vec!["FBI", "Elliptic", "Chainalysis", "UN Panel"]),
+        1..4,
+    );
+    let steps = prop::collection::vec(
+        (
+            prop::option::of(0i64..400),
+            prop::option::of(1u64..1_000_000_000),
+            0usize..3,
+        ),
+        0..3,
+    );
+    (
+        days,
+        amounts,
+        source_amounts,
+        names,
+        steps,
+        0usize..6,
+        0usize..3,
+        0u32..1000,
+    )
+        .prop_map(
+            |(day, amount, source_amounts, names, steps, vector, attribution, n)| {
+                let start = date("2023-01-01");
+                let theft = start + chrono::Duration::days(day);
+                let mut i = incident(&format!("{theft}-r{n}"), &theft.to_string(), amount);
+                i.vector = Vector::ALL[vector];
+                i.attribution = Attribution::ALL[attribution];
+                i.sources = source_amounts
+                    .iter()
+                    .zip(names.iter().cycle())
+                    .map(|(a, name)| Source {
+                        name: (*name).into(),
+                        url: "https://s.test/".into(),
+                        published: None,
+                        amount_usd: a.map(Usd),
+                    })
+                    .collect();
+                i.laundering = steps
+                    .into_iter()
+                    .map(|(after, usd, service)| LaunderingStep {
+                        date: after.map(|d| theft + chrono::Duration::days(d)),
+                        method: LaunderingMethod::ALL[service],
+                        service: ["Tornado Cash", "THORChain", "eXch"][service].into(),
+                        amount_usd: usd.map(Usd),
+                    })
+                    .collect();
+                i
+            },
+        )
+}
+
+fn arbitrary_set() -> impl Strategy<Value = Vec<Incident>> {
+    prop::collection::vec(arbitrary_incident(), 0..40).prop_map(|mut set| {
+        // Ids are unique in real data (file names); make generated ones unique too.
+        for (n, i) in set.iter_mut().enumerate() {
+            i.id = format!("{}-{n:03}", i.id);
+        }
+        set
+    })
+}
+
+fn arbitrary_period() -> impl Strategy<Value = Period> {
+    prop_oneof![
+        (2023i32..2026, 1u32..13).prop_map(|(y, m)| Period::month(y, m).expect("month")),
+        (2023i32..2026, 1u32..5).prop_map(|(y, q)| Period::quarter(y, q).expect("quarter")),
+        (2023i32..2026).prop_map(|y| Period::year(y).expect("year")),
+        (0i64..1000, 0i64..400).prop_map(|(start, len)| {
+            let from = date("2023-01-01") + chrono::Duration::days(start);
+            Period::range(from, from + chrono::Duration::days(len)).expect("range")
+        }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn groupings_add_up_to_the_total(set in arbitrary_set(), period in arbitrary_period()) {
+        let f = figures(&set, period, &[]);
+        for (name, groups) in [("by_month", &f.by_month), ("by_vector", &f.by_vector), ("by_victim_kind", &f.by_victim_kind), ("by_attribution", &f.by_attribution)] {
+            let sum: UsdTotal = groups.iter().map(|g| g.total_usd).sum();
+            let count: usize = groups.iter().map(|g| g.incidents).sum();
+            prop_assert_eq!(sum, f.total_usd, "{} total", name);
+            prop_assert_eq!(count, f.incidents, "{} count", name);
+        }
+        prop_assert_eq!(f.by_month.len(), period.months().len());
+    }
+
+    #[test]
+    fn range_brackets_the_total_and_cumulative_includes_it(set in arbitrary_set(), period in arbitrary_period()) {
+        let f = figures(&set, period, &[]);
+        prop_assert!(f.low_usd <= f.total_usd && f.total_usd <= f.high_usd);
+        prop_assert!(f.cumulative.total_usd >= f.total_usd && f.cumulative.incidents >= f.incidents);
+        prop_assert!(f.top.len() <= 5 && f.top.len() == f.incidents.min(5));
+        prop_assert!(f.top.windows(2).all(|w| w[0].amount_usd >= w[1].amount_usd));
+    }
+
+    #[test]
+    fn ids_are_sorted_and_unique(set in arbitrary_set(), period in arbitrary_period()) {
+        let f = figures(&set, period, &[]);
+        let lists = f.by_month.iter().chain(&f.by_vector).chain(&f.by_victim_kind).chain(&f.by_attribution).chain(&f.by_source).map(|g| &g.ids)
+            .chain(f.laundering.iter().map(|l| &l.ids));
+        for ids in lists {
+            prop_assert!(ids.windows(2).all(|w| w[0] < w[1]), "{:?}", ids);
+        }
+        for g in f.by_source.iter() {
+            prop_assert_eq!(g.ids.len(), g.incidents);
+        }
+        for l in &f.laundering {
+            prop_assert_eq!(l.ids.len(), l.incidents);
+            prop_assert!(l.steps >= l.incidents);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! `stats`: golden JSON for every period form on a fixture that covers ties, empty months,
+//! laundering dated after the theft and sources that disagree; CSV; refusal on invalid data.
+
+mod common;
+use common::{fixture, heistbrief, repo_root};
+
+/// (golden file, arguments). Review a changed golden file by eye before accepting it
+/// (`UPDATE_GOLDEN=1 cargo test --test stats` rewrites them).
+const GOLDEN: &[(&str, &[&str])] = &[
+    ("month-2024-03", &["--month", "2024-03"]),
+    ("month-2024-05-empty", &["--month", "2024-05"]),
+    ("quarter-2024-Q1", &["--quarter", "2024-Q1"]),
+    ("year-2024", &["--year", "2024"]),
+    (
+        "range-2024-02-29_2024-04-02",
+        &["--from", "2024-02-29", "--to", "2024-04-02"],
+    ),
+    ("default-period", &[]),
+];
+
+#[test]
+fn json_matches_the_golden_files() {
+    for (name, period) in GOLDEN {
+        let mut args = vec!["stats", "--json"];
+        args.extend_from_slice(period);
+        let run = heistbrief(&fixture("stats"), &args);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let path = repo_root()
+            .join("tests/golden/stats")
+            .join(format!("{name}.json"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("golden folder");
+            std::fs::write(&path, &run.stdout).expect("write golden");
+        }
+        let expected =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            run.stdout,
+            expected,
+            "{name}: stats --json differs from {}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn json_has_the_contracts_keys() {
+    let run = heistbrief(
+        &fixture("stats"),
+        &["stats", "--json", "--month", "2024-03"],
+    );
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    for key in [
+        "period",
+        "incidents",
+        "total_usd",
+        "median_usd",
+        "low_usd",
+        "high_usd",
+        "by_month",
+        "by_vector",
+        "by_victim_kind",
+        "by_attribution",
+        "by_source",
+        "laundering",
+        "top",
+        "previous",
+        "year_ago",
+        "cumulative",
+    ] {
+        assert!(value.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(value["period"]["from"], "2024-03-01");
+    assert_eq!(value["laundering"][0]["service"], "Tornado Cash");
+    assert_eq!(value["laundering"][0]["usd"], 147_500_000);
+    assert_eq!(value["laundering"][0]["ids"][0], "2023-11-22-bravo");
+}
+
+#[test]
+fn csv_prints_one_table() {
+    let run = heistbrief(
+        &fixture("stats"),
+        &["stats", "--quarter", "2024-Q1", "--csv", "by_month"],
+    );
+    assert_eq!(
+        run.stdout,
+        "key,incidents,total_usd,ids\n2024-01,1,20000000,2024-01-15-charlie\n2024-02,1,5000000,2024-02-29-golf\n\
+         2024-03,3,70000000,2024-03-02-delta 2024-03-02-echo 2024-03-20-foxtrot\n"
+    );
+    let laundering = heistbrief(
+        &fixture("stats"),
+        &["stats", "--month", "2024-03", "--csv", "laundering"],
+    );
+    assert_eq!(
+        laundering.stdout,
+        "service,method,steps,incidents,usd,ids\nTornado Cash,mixer,1,1,147500000,2023-11-22-bravo\neXch,swap-service,1,1,0,2024-03-02-echo\n"
+    );
+}
+
+#[test]
+fn summary_names_the_period_and_the_laundering_of_older_thefts() {
+    let run = heistbrief(&fixture("stats"), &["stats", "--month", "2024-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "North Korea-attributed crypto thefts, 2024-03 (2024-03-01 to 2024-03-31)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  In the period     3 thefts, $70M (sources: $68M–$72M); median $30M\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  Tornado Cash (mixer): $147.5M, from 2023-11-22-bravo\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  Fixture Panel 2017-01-01 to 2024-04-30: $400M — ours $245M (61%)\n"),
+        "{}",
+        run.stdout
+    );
+    let empty = heistbrief(&fixture("stats"), &["stats", "--month", "2024-05"]);
+    assert!(
+        empty
+            .stdout
+            .contains("  In the period     no thefts recorded\n"),
+        "{}",
+        empty.stdout
+    );
+}
+
+#[test]
+fn period_options_are_validated() {
+    let both = heistbrief(
+        &fixture("stats"),
+        &["stats", "--month", "2024-03", "--quarter", "2024-Q1"],
+    );
+    assert_eq!(both.code, 2);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+    let to_alone = heistbrief(&fixture("stats"), &["stats", "--to", "2024-03-01"]);
+    assert_eq!(to_alone.code, 2);
+    let bad_quarter = heistbrief(&fixture("stats"), &["stats", "--quarter", "2024-Q5"]);
+    assert_eq!(bad_quarter.code, 2);
+    assert!(
+        bad_quarter.stderr.contains("Q5 is not a quarter"),
+        "{}",
+        bad_quarter.stderr
+    );
+}
+
+#[test]
+fn refuses_data_or_benchmarks_that_fail_check() {
+    let run = heistbrief(&fixture("amount-zero"), &["stats", "--month", "2024-05"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("fix them first (`heistbrief check` lists them)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+
+    let dir = common::scratch("stats-bad-benchmarks");
+    std::fs::write(dir.join("bad.toml"), "[[benchmark]]\npublisher = \"X\"\n").expect("write");
+    let incidents = fixture("stats").join("incidents");
+    let run = heistbrief(
+        &dir,
+        &[
+            "stats",
+            "--incidents",
+            incidents.to_str().expect("utf-8 path"),
+            "--benchmarks",
+            "bad.toml",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("bad.toml:1:1: error: benchmark[0].title: missing required field `title` in this [[benchmark]] table"), "{}", run.stderr);
+    let missing = heistbrief(
+        &dir,
+        &[
+            "stats",
+            "--incidents",
+            incidents.to_str().expect("utf-8 path"),
+            "--benchmarks",
+            "none.toml",
+        ],
+    );
+    assert_eq!(missing.code, 2);
+}
