@@ -6,10 +6,11 @@ use crate::incident::{Incident, Keyword, Usd, UsdTotal};
 use crate::period::Period;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Figures {
+pub struct Figures<'a> {
     pub period: PeriodSpan,
     /// Thefts whose date lies in the period.
     pub incidents: usize,
@@ -20,21 +21,21 @@ pub struct Figures {
     pub low_usd: UsdTotal,
     pub high_usd: UsdTotal,
     /// Every month of the period, zeros included, ascending.
-    pub by_month: Vec<Group>,
-    pub by_vector: Vec<Group>,
-    pub by_victim_kind: Vec<Group>,
-    pub by_attribution: Vec<Group>,
+    pub by_month: Vec<Group<'a>>,
+    pub by_vector: Vec<Group<'a>>,
+    pub by_victim_kind: Vec<Group<'a>>,
+    pub by_attribution: Vec<Group<'a>>,
     /// Thefts citing each publisher, counted once per distinct source name.
-    pub by_source: Vec<Group>,
+    pub by_source: Vec<Group<'a>>,
     /// Laundering steps dated in the period, whatever the theft's date.
-    pub laundering: Vec<LaunderingGroup>,
+    pub laundering: Vec<LaunderingGroup<'a>>,
     /// Up to five largest thefts, ties by date then id.
-    pub top: Vec<TopIncident>,
+    pub top: Vec<TopIncident<'a>>,
     pub previous: Comparison,
     pub year_ago: Comparison,
     pub cumulative: Cumulative,
     /// Published figures whose period overlaps this one, beside our own total over their dates.
-    pub benchmarks: Vec<Coverage>,
+    pub benchmarks: Vec<Coverage<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,30 +47,30 @@ pub struct PeriodSpan {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Group {
-    pub key: String,
+pub struct Group<'a> {
+    pub key: Cow<'a, str>,
     pub incidents: usize,
     pub total_usd: UsdTotal,
-    pub ids: Vec<String>,
+    pub ids: Vec<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LaunderingGroup {
-    pub service: String,
-    pub method: String,
+pub struct LaunderingGroup<'a> {
+    pub service: &'a str,
+    pub method: &'static str,
     pub steps: usize,
     /// Distinct records with a step here.
     pub incidents: usize,
     /// Sum of the steps' `amount_usd`; a step without one counts 0.
     pub usd: UsdTotal,
-    pub ids: Vec<String>,
+    pub ids: Vec<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TopIncident {
-    pub id: String,
+pub struct TopIncident<'a> {
+    pub id: &'a str,
     pub date: NaiveDate,
-    pub victim: String,
+    pub victim: &'a str,
     pub amount_usd: Usd,
 }
 
@@ -90,15 +91,15 @@ pub struct Cumulative {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Coverage {
+pub struct Coverage<'a> {
     #[serde(flatten)]
-    pub benchmark: Benchmark,
+    pub benchmark: &'a Benchmark,
     /// Our records over the benchmark's own dates.
     pub our_incidents: usize,
     pub our_total_usd: UsdTotal,
     /// `our_total_usd` as a whole percentage of the benchmark's figure, rounded half up.
     pub coverage_percent: UsdTotal,
-    pub ids: Vec<String>,
+    pub ids: Vec<&'a str>,
 }
 
 /// Adds a record's amount to a total. `u128` holds the sum of fewer than 2^64 `u64` amounts, so
@@ -109,13 +110,71 @@ fn add(total: UsdTotal, amount: Usd) -> UsdTotal {
         .unwrap_or(UsdTotal::MAX)
 }
 
-/// Computes every figure for `period`. `incidents` need not be sorted.
-pub fn figures(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) -> Figures {
-    let mut in_period: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| period.contains(i.date))
-        .collect();
-    in_period.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+/// Running sums for a period other than the selected one.
+struct Sum {
+    period: Period,
+    incidents: usize,
+    total_usd: UsdTotal,
+}
+
+impl Sum {
+    fn new(period: Period) -> Self {
+        Sum {
+            period,
+            incidents: 0,
+            total_usd: 0,
+        }
+    }
+
+    fn visit(&mut self, incident: &Incident) {
+        if self.period.contains(incident.date) {
+            self.incidents += 1;
+            self.total_usd = add(self.total_usd, incident.amount_usd);
+        }
+    }
+
+    fn comparison(&self) -> Comparison {
+        Comparison {
+            from: self.period.from,
+            to: self.period.to,
+            incidents: self.incidents,
+            total_usd: self.total_usd,
+        }
+    }
+}
+
+/// Computes every figure for `period`. `incidents` need not be sorted; sorted by id is fastest.
+pub fn figures<'a>(
+    incidents: &'a [Incident],
+    period: Period,
+    benchmarks: &'a [Benchmark],
+) -> Figures<'a> {
+    // One pass over every record for everything that looks beyond the period: records are large
+    // and memory-bound, so each extra pass would cost as much as the grouping itself.
+    let mut in_period: Vec<&Incident> = Vec::new();
+    let (mut previous, mut year_ago) = (Sum::new(period.previous()), Sum::new(period.year_ago()));
+    let mut cumulative = Sum::new(Period {
+        to: period.to,
+        from: NaiveDate::MIN,
+        ..period
+    });
+    let mut since: Option<NaiveDate> = None;
+    let mut routes = Routes::default();
+    for incident in incidents {
+        if period.contains(incident.date) {
+            in_period.push(incident);
+        }
+        previous.visit(incident);
+        year_ago.visit(incident);
+        cumulative.visit(incident);
+        since = Some(since.map_or(incident.date, |d| d.min(incident.date)));
+        routes.visit(incident, period);
+    }
+    // In id order, every grouping collects its ids already sorted. Loaded records come sorted by
+    // id, so the (cache-unfriendly) sort only runs for other callers.
+    if !in_period.is_sorted_by(|a, b| a.id <= b.id) {
+        in_period.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    }
 
     let mut amounts: Vec<Usd> = in_period.iter().map(|i| i.amount_usd).collect();
     amounts.sort_unstable();
@@ -126,7 +185,6 @@ pub fn figures(incidents: &[Incident], period: Period, benchmarks: &[Benchmark])
         high = add(high, hi);
     }
 
-    let cumulative_set = incidents.iter().filter(|i| i.date <= period.to);
     Figures {
         period: PeriodSpan {
             from: period.from,
@@ -140,21 +198,18 @@ pub fn figures(incidents: &[Incident], period: Period, benchmarks: &[Benchmark])
         low_usd: low,
         high_usd: high,
         by_month: by_month(&in_period, period),
-        by_vector: grouped(&in_period, |i| vec![i.vector.as_str().to_owned()]),
-        by_victim_kind: grouped(&in_period, |i| vec![i.victim_kind.as_str().to_owned()]),
-        by_attribution: grouped(&in_period, |i| vec![i.attribution.as_str().to_owned()]),
-        by_source: grouped(&in_period, |i| {
-            let names: BTreeSet<&str> = i.sources.iter().map(|s| s.name.as_str()).collect();
-            names.into_iter().map(str::to_owned).collect()
-        }),
-        laundering: laundering(incidents, period),
+        by_vector: by_keyword(&in_period, |i| i.vector),
+        by_victim_kind: by_keyword(&in_period, |i| i.victim_kind),
+        by_attribution: by_keyword(&in_period, |i| i.attribution),
+        by_source: by_source(&in_period),
+        laundering: routes.groups(),
         top: top(&in_period),
-        previous: comparison(incidents, period.previous()),
-        year_ago: comparison(incidents, period.year_ago()),
+        previous: previous.comparison(),
+        year_ago: year_ago.comparison(),
         cumulative: Cumulative {
-            since: incidents.iter().map(|i| i.date).min(),
-            incidents: cumulative_set.clone().count(),
-            total_usd: cumulative_set.fold(0, |sum, i| add(sum, i.amount_usd)),
+            since,
+            incidents: cumulative.incidents,
+            total_usd: cumulative.total_usd,
         },
         benchmarks: coverage(incidents, period, benchmarks),
     }
@@ -186,29 +241,63 @@ impl<'a> Tally<'a> {
         self.ids.push(&incident.id);
     }
 
-    fn into_group(mut self, key: String) -> Group {
-        self.ids.sort_unstable();
+    /// Ids arrive in ascending order because the thefts are visited in id order.
+    fn into_group(self, key: Cow<'a, str>) -> Group<'a> {
         Group {
             key,
             incidents: self.incidents,
             total_usd: self.total_usd,
-            ids: self.ids.into_iter().map(str::to_owned).collect(),
+            ids: self.ids,
         }
     }
 }
 
-/// Groups thefts under each of the keys `keys_of` gives them; sorted by total descending, then
-/// key ascending.
-fn grouped(incidents: &[&Incident], keys_of: impl Fn(&Incident) -> Vec<String>) -> Vec<Group> {
-    let mut tallies: BTreeMap<String, Tally<'_>> = BTreeMap::new();
+/// Groups thefts by a closed vocabulary (vector, victim kind, attribution); sorted by total
+/// descending, then key ascending. Indexing by the keyword avoids a map lookup per record.
+fn by_keyword<'a, K: Keyword + PartialEq>(
+    incidents: &[&'a Incident],
+    key_of: impl Fn(&Incident) -> K,
+) -> Vec<Group<'a>> {
+    let mut tallies: Vec<Tally<'a>> = K::ALL.iter().map(|_| Tally::default()).collect();
     for incident in incidents {
-        for key in keys_of(incident) {
-            tallies.entry(key).or_default().add(incident);
+        let key = key_of(incident);
+        if let Some(tally) = K::ALL
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| tallies.get_mut(i))
+        {
+            tally.add(incident);
         }
     }
-    let mut groups: Vec<Group> = tallies
+    let tallies = K::ALL
+        .iter()
+        .zip(tallies)
+        .filter(|(_, t)| t.incidents > 0)
+        .map(|(k, t)| (k.as_str(), t))
+        .collect();
+    sorted_groups(tallies)
+}
+
+/// Thefts under each publisher they cite, once per distinct publisher name.
+fn by_source<'a>(incidents: &[&'a Incident]) -> Vec<Group<'a>> {
+    let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    for incident in incidents {
+        names.clear();
+        names.extend(incident.sources.iter().map(|s| s.name.as_str()));
+        names.sort_unstable();
+        names.dedup();
+        for name in &names {
+            tallies.entry(name).or_default().add(incident);
+        }
+    }
+    sorted_groups(tallies)
+}
+
+fn sorted_groups<'a>(tallies: BTreeMap<&'a str, Tally<'a>>) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = tallies
         .into_iter()
-        .map(|(key, tally)| tally.into_group(key))
+        .map(|(key, tally)| tally.into_group(Cow::Borrowed(key)))
         .collect();
     groups.sort_by(|a, b| {
         b.total_usd
@@ -218,37 +307,44 @@ fn grouped(incidents: &[&Incident], keys_of: impl Fn(&Incident) -> Vec<String>) 
     groups
 }
 
-fn by_month(incidents: &[&Incident], period: Period) -> Vec<Group> {
-    let mut tallies: BTreeMap<String, Tally<'_>> = period
-        .months()
-        .into_iter()
-        .map(|m| (m.format("%Y-%m").to_string(), Tally::default()))
-        .collect();
+fn by_month<'a>(incidents: &[&'a Incident], period: Period) -> Vec<Group<'a>> {
+    let months = period.months();
+    let mut tallies: Vec<Tally<'_>> = months.iter().map(|_| Tally::default()).collect();
     for incident in incidents {
-        if let Some(tally) = tallies.get_mut(&incident.date.format("%Y-%m").to_string()) {
+        // Months are ascending first days, so the theft's month is the last one not after it.
+        let index = months.partition_point(|m| *m <= incident.date);
+        if let Some(tally) = index.checked_sub(1).and_then(|i| tallies.get_mut(i)) {
             tally.add(incident);
         }
     }
-    tallies
-        .into_iter()
-        .map(|(key, tally)| tally.into_group(key))
+    months
+        .iter()
+        .zip(tallies)
+        .map(|(m, tally)| tally.into_group(Cow::Owned(m.format("%Y-%m").to_string())))
         .collect()
 }
 
-fn laundering(incidents: &[Incident], period: Period) -> Vec<LaunderingGroup> {
-    #[derive(Default)]
-    struct Route<'a> {
-        steps: usize,
-        usd: UsdTotal,
-        ids: BTreeSet<&'a str>,
-    }
-    let mut routes: BTreeMap<(&str, &str), Route<'_>> = BTreeMap::new();
-    for incident in incidents {
+/// Laundering steps grouped by (service, method), counted on the step's own date.
+#[derive(Default)]
+struct Routes<'a> {
+    routes: BTreeMap<(&'a str, &'static str), Route<'a>>,
+}
+
+#[derive(Default)]
+struct Route<'a> {
+    steps: usize,
+    usd: UsdTotal,
+    ids: BTreeSet<&'a str>,
+}
+
+impl<'a> Routes<'a> {
+    fn visit(&mut self, incident: &'a Incident, period: Period) {
         for step in &incident.laundering {
             if !period.contains(step.effective_date(incident.date)) {
                 continue;
             }
-            let route = routes
+            let route = self
+                .routes
                 .entry((step.service.as_str(), step.method.as_str()))
                 .or_default();
             route.steps += 1;
@@ -256,60 +352,60 @@ fn laundering(incidents: &[Incident], period: Period) -> Vec<LaunderingGroup> {
             route.ids.insert(&incident.id);
         }
     }
-    let mut groups: Vec<LaunderingGroup> = routes
-        .into_iter()
-        .map(|((service, method), route)| LaunderingGroup {
-            service: service.to_owned(),
-            method: method.to_owned(),
-            steps: route.steps,
-            incidents: route.ids.len(),
-            usd: route.usd,
-            ids: route.ids.into_iter().map(str::to_owned).collect(),
-        })
-        .collect();
-    groups.sort_by(|a, b| {
-        b.usd
-            .cmp(&a.usd)
-            .then_with(|| a.service.cmp(&b.service))
-            .then_with(|| a.method.cmp(&b.method))
-    });
-    groups
+
+    fn groups(self) -> Vec<LaunderingGroup<'a>> {
+        let mut groups: Vec<LaunderingGroup<'a>> = self
+            .routes
+            .into_iter()
+            .map(|((service, method), route)| LaunderingGroup {
+                service,
+                method,
+                steps: route.steps,
+                incidents: route.ids.len(),
+                usd: route.usd,
+                ids: route.ids.into_iter().collect(),
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.usd
+                .cmp(&a.usd)
+                .then_with(|| a.service.cmp(b.service))
+                .then_with(|| a.method.cmp(b.method))
+        });
+        groups
+    }
 }
 
-fn top(incidents: &[&Incident]) -> Vec<TopIncident> {
-    let mut ranked: Vec<&Incident> = incidents.to_vec();
-    ranked.sort_by(|a, b| {
+fn top<'a>(incidents: &[&'a Incident]) -> Vec<TopIncident<'a>> {
+    // Largest first, ties by date then id: a full order, so the first five are well defined.
+    let rank = |a: &&Incident, b: &&Incident| {
         b.amount_usd
             .cmp(&a.amount_usd)
             .then(a.date.cmp(&b.date))
             .then_with(|| a.id.cmp(&b.id))
-    });
+    };
+    let mut ranked: Vec<&Incident> = incidents.to_vec();
+    if ranked.len() > 5 {
+        ranked.select_nth_unstable_by(4, rank);
+        ranked.truncate(5);
+    }
+    ranked.sort_by(rank);
     ranked
         .into_iter()
-        .take(5)
         .map(|i| TopIncident {
-            id: i.id.clone(),
+            id: &i.id,
             date: i.date,
-            victim: i.victim.clone(),
+            victim: &i.victim,
             amount_usd: i.amount_usd,
         })
         .collect()
 }
 
-fn comparison(incidents: &[Incident], period: Period) -> Comparison {
-    let selected: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| period.contains(i.date))
-        .collect();
-    Comparison {
-        from: period.from,
-        to: period.to,
-        incidents: selected.len(),
-        total_usd: total(&selected),
-    }
-}
-
-fn coverage(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) -> Vec<Coverage> {
+fn coverage<'a>(
+    incidents: &'a [Incident],
+    period: Period,
+    benchmarks: &'a [Benchmark],
+) -> Vec<Coverage<'a>> {
     benchmarks
         .iter()
         .filter(|b| b.from <= period.to && period.from <= b.to)
@@ -322,11 +418,11 @@ fn coverage(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) ->
             let our_total = total(&ours);
             let theirs = UsdTotal::from(b.amount_usd.0);
             Coverage {
-                benchmark: b.clone(),
+                benchmark: b,
                 our_incidents: ours.len(),
                 our_total_usd: our_total,
                 coverage_percent: (our_total.saturating_mul(100) + theirs / 2) / theirs,
-                ids: ours.iter().map(|i| i.id.clone()).collect(),
+                ids: ours.iter().map(|i| i.id.as_str()).collect(),
             }
         })
         .collect()

@@ -123,6 +123,12 @@ fn march_2024_shows_htx_laundering_though_the_theft_was_in_2023() {
         .iter()
         .find(|l| l["service"] == "Tornado Cash")
         .expect("Tornado Cash in March 2024");
-    assert!(tornado["ids"].as_array().expect("ids").iter().any(|id| id == "2023-11-22-htx-heco-bridge"));
+    assert!(
+        tornado["ids"]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .any(|id| id == "2023-11-22-htx-heco-bridge")
+    );
     assert!(tornado["usd"].as_u64().expect("usd") >= 147_500_000);
 }

@@ -40,14 +40,15 @@ pub fn run(args: &ListArgs) -> Result<u8, Failure> {
         .iter()
         .filter(|i| period.is_none_or(|p| p.contains(i.date)))
         .collect();
-    if args.sort == SortKey::Amount {
-        // Largest first; ties keep date-then-id order, as the brief's "top" list does.
-        selected.sort_by(|a, b| {
+    match args.sort {
+        SortKey::Date => selected.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id))),
+        // Largest first; ties by date then id, as the brief's "top" list orders them.
+        SortKey::Amount => selected.sort_by(|a, b| {
             b.amount_usd
                 .cmp(&a.amount_usd)
                 .then(a.date.cmp(&b.date))
                 .then(a.id.cmp(&b.id))
-        });
+        }),
     }
     let out = match args.format {
         ListFormat::Table => table(&selected),

@@ -105,7 +105,7 @@ fn csv(f: &Figures, table: CsvTable) -> String {
         ]];
         rows.extend(groups.iter().map(|g| {
             vec![
-                g.key.clone(),
+                g.key.to_string(),
                 g.incidents.to_string(),
                 g.total_usd.to_string(),
                 g.ids.join(" "),
@@ -127,8 +127,8 @@ fn csv(f: &Figures, table: CsvTable) -> String {
             );
             rows.extend(f.laundering.iter().map(|l| {
                 vec![
-                    l.service.clone(),
-                    l.method.clone(),
+                    l.service.to_owned(),
+                    l.method.to_owned(),
                     l.steps.to_string(),
                     l.incidents.to_string(),
                     l.usd.to_string(),
@@ -144,9 +144,9 @@ fn csv(f: &Figures, table: CsvTable) -> String {
             );
             rows.extend(f.top.iter().map(|t| {
                 vec![
-                    t.id.clone(),
+                    t.id.to_owned(),
                     t.date.to_string(),
-                    t.victim.clone(),
+                    t.victim.to_owned(),
                     t.amount_usd.0.to_string(),
                 ]
             }));

@@ -17,7 +17,7 @@ pub use record::{ReadRecord, read_record, read_record_bytes};
 /// Every record that passed, every problem found, and how many files were read.
 #[derive(Debug)]
 pub struct Loaded {
-    /// Valid records, sorted by date then id.
+    /// Valid records, sorted by id (which starts with the date, so this is nearly date order).
     pub incidents: Vec<Incident>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
@@ -57,7 +57,7 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
     }
     diagnostics.extend(validate::duplicate_ids(&paths));
     Diagnostic::sort(&mut diagnostics);
-    incidents.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    incidents.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(Loaded {
         incidents,
         diagnostics,

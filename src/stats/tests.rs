@@ -37,11 +37,8 @@ fn month(text: &str) -> Period {
 
 #[test]
 fn empty_period_has_zeros_and_every_month() {
-    let f = figures(
-        &[incident("a", "2024-01-05", 10)],
-        Period::parse_quarter("2024-Q2").expect("q"),
-        &[],
-    );
+    let set = [incident("a", "2024-01-05", 10)];
+    let f = figures(&set, Period::parse_quarter("2024-Q2").expect("q"), &[]);
     assert_eq!(
         (
             f.incidents,
@@ -55,7 +52,7 @@ fn empty_period_has_zeros_and_every_month() {
     let months: Vec<(&str, usize)> = f
         .by_month
         .iter()
-        .map(|g| (g.key.as_str(), g.incidents))
+        .map(|g| (g.key.as_ref(), g.incidents))
         .collect();
     assert_eq!(months, [("2024-04", 0), ("2024-05", 0), ("2024-06", 0)]);
     assert!(f.by_vector.is_empty() && f.top.is_empty() && f.laundering.is_empty());
@@ -92,12 +89,13 @@ fn low_and_high_come_from_each_records_sources() {
         amount_usd: Some(Usd(120)),
     });
     let b = incident("b", "2024-03-02", 50);
-    let f = figures(&[a, b], month("2024-03"), &[]);
+    let set = [a, b];
+    let f = figures(&set, month("2024-03"), &[]);
     assert_eq!((f.low_usd, f.total_usd, f.high_usd), (130, 150, 170));
     let sources: Vec<(&str, usize, UsdTotal)> = f
         .by_source
         .iter()
-        .map(|g| (g.key.as_str(), g.incidents, g.total_usd))
+        .map(|g| (g.key.as_ref(), g.incidents, g.total_usd))
         .collect();
     assert_eq!(sources, [("Elliptic", 2, 150), ("FBI", 1, 100)]);
 }
@@ -106,7 +104,8 @@ fn low_and_high_come_from_each_records_sources() {
 fn a_publisher_cited_twice_counts_once() {
     let mut a = incident("a", "2024-03-01", 100);
     a.sources.push(a.sources[0].clone());
-    let f = figures(&[a], month("2024-03"), &[]);
+    let set = [a];
+    let f = figures(&set, month("2024-03"), &[]);
     assert_eq!(
         (
             f.by_source.len(),
@@ -137,8 +136,8 @@ fn laundering_counts_on_the_steps_date_not_the_thefts() {
     let route = &march.laundering[0];
     assert_eq!(
         (
-            route.service.as_str(),
-            route.method.as_str(),
+            route.service,
+            route.method,
             route.steps,
             route.incidents,
             route.usd
@@ -146,7 +145,8 @@ fn laundering_counts_on_the_steps_date_not_the_thefts() {
         ("Tornado Cash", "mixer", 2, 1, 147)
     );
     assert_eq!(route.ids, ["htx"]);
-    let november = figures(&[htx], month("2023-11"), &[]);
+    let set = [htx];
+    let november = figures(&set, month("2023-11"), &[]);
     assert_eq!(
         (november.laundering[0].steps, november.laundering[0].usd),
         (1, 5),
@@ -163,7 +163,7 @@ fn ties_sort_by_date_then_id() {
         incident("d", "2024-03-03", 20),
     ];
     let f = figures(&set, month("2024-03"), &[]);
-    let top: Vec<&str> = f.top.iter().map(|t| t.id.as_str()).collect();
+    let top: Vec<&str> = f.top.iter().map(|t| t.id).collect();
     assert_eq!(top, ["d", "c", "a", "b"]);
     assert_eq!(f.by_month[0].ids, ["a", "b", "c", "d"]);
 }
@@ -176,8 +176,9 @@ fn groups_sort_by_total_then_key() {
     b.vector = Vector::Insider;
     let mut c = incident("c", "2024-03-03", 30);
     c.vector = Vector::Unknown;
-    let f = figures(&[a, b, c], month("2024-03"), &[]);
-    let keys: Vec<&str> = f.by_vector.iter().map(|g| g.key.as_str()).collect();
+    let set = [a, b, c];
+    let f = figures(&set, month("2024-03"), &[]);
+    let keys: Vec<&str> = f.by_vector.iter().map(|g| g.key.as_ref()).collect();
     assert_eq!(keys, ["unknown", "insider", "supply-chain"]);
 }
 

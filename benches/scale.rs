@@ -1,0 +1,160 @@
+//! Scale benchmarks: aggregation over 100 000 records, and loading 100 000 record files.
+//!
+//! Run with `cargo bench --bench scale`. The records are synthetic (generated here, never written
+//! to `incidents/`): dates spread over 2017–2025, amounts, sources and laundering steps varied.
+
+use chrono::{Duration, NaiveDate};
+use heistbrief::diagnostic::SourceText;
+use heistbrief::incident::Incident;
+use heistbrief::load::{load_dir, read_record};
+use heistbrief::period::Period;
+use heistbrief::stats::figures;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const RECORDS: usize = 100_000;
+
+fn main() {
+    divan::main();
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so every run measures the same data.
+struct Sequence(u64);
+
+impl Sequence {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}
+
+fn record_text(n: usize, seq: &mut Sequence) -> (String, String) {
+    const VECTORS: [&str; 6] = [
+        "private-key-compromise",
+        "social-engineering",
+        "supply-chain",
+        "smart-contract-exploit",
+        "insider",
+        "unknown",
+    ];
+    const KINDS: [&str; 7] = [
+        "exchange", "defi", "bridge", "wallet", "payments", "gaming", "other",
+    ];
+    const ATTRIBUTIONS: [&str; 3] = ["confirmed", "attributed", "suspected"];
+    const PUBLISHERS: [&str; 5] = [
+        "FBI",
+        "Elliptic",
+        "Chainalysis",
+        "TRM Labs",
+        "UN Panel of Experts",
+    ];
+    let start = NaiveDate::from_ymd_opt(2017, 1, 1).expect("date");
+    let date = start + Duration::days(seq.next(9 * 365) as i64);
+    let id = format!("{date}-synthetic-{n:06}");
+    let mut text = format!(
+        "date = {date}\nvictim = \"Synthetic {n}\"\nvictim_kind = \"{}\"\nvector = \"{}\"\namount_usd = {}\nattribution = \"{}\"\nsummary = \"Synthetic record {n} for benchmarks.\"\ntags = [\"hot-wallet\"]\n",
+        KINDS[seq.next(7) as usize],
+        VECTORS[seq.next(6) as usize],
+        1 + seq.next(2_000_000_000),
+        ATTRIBUTIONS[seq.next(3) as usize],
+    );
+    if seq.next(4) == 0 {
+        let later = date + Duration::days(seq.next(200) as i64);
+        text.push_str(&format!("\n[[laundering]]\ndate = {later}\nmethod = \"mixer\"\nservice = \"Tornado Cash\"\namount_usd = {}\n", 1 + seq.next(50_000_000)));
+    }
+    for s in 0..=seq.next(3) {
+        let name = PUBLISHERS[seq.next(5) as usize];
+        text.push_str(&format!("\n[[sources]]\nname = \"{name}\"\nurl = \"https://source.test/{n}/{s}\"\namount_usd = {}\n", 1 + seq.next(2_000_000_000)));
+    }
+    (id, text)
+}
+
+fn texts() -> &'static Vec<(String, String)> {
+    static TEXTS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let mut seq = Sequence(0x9E37_79B9_7F4A_7C15);
+        (0..RECORDS).map(|n| record_text(n, &mut seq)).collect()
+    })
+}
+
+fn incidents() -> &'static Vec<Incident> {
+    static INCIDENTS: OnceLock<Vec<Incident>> = OnceLock::new();
+    INCIDENTS.get_or_init(|| {
+        // In id order, as `load_dir` returns them.
+        let mut records = texts()
+            .iter()
+            .map(|(id, text)| {
+                read_record(&SourceText::new(Path::new("x.toml"), text), id)
+                    .incident
+                    .expect("valid synthetic record")
+            })
+            .collect::<Vec<_>>();
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        records
+    })
+}
+
+/// The synthetic records as files, written once per target directory.
+fn folder() -> &'static PathBuf {
+    static FOLDER: OnceLock<PathBuf> = OnceLock::new();
+    FOLDER.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-incidents-{RECORDS}"));
+        let done = dir.join(".complete");
+        if !done.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+            for (id, text) in texts() {
+                let year = dir.join(&id[..4]);
+                std::fs::create_dir_all(&year).expect("year folder");
+                std::fs::write(year.join(format!("{id}.toml")), text).expect("write record");
+            }
+            std::fs::write(&done, "").expect("marker");
+        }
+        dir
+    })
+}
+
+/// `figures` over 100 000 records (one core) for a month, a year, and all nine years at once.
+#[divan::bench(args = ["month", "year", "all"])]
+fn aggregate_100k(bencher: divan::Bencher, period: &str) {
+    let records = incidents();
+    let period = match period {
+        "month" => Period::parse_month("2024-03"),
+        "year" => Period::parse_year("2024"),
+        _ => Period::range(
+            NaiveDate::from_ymd_opt(2017, 1, 1).expect("date"),
+            NaiveDate::from_ymd_opt(2025, 12, 31).expect("date"),
+        ),
+    }
+    .expect("period");
+    bencher.bench(|| figures(divan::black_box(records), period, &[]));
+}
+
+/// Parsing and reading 100 000 record texts from memory, on one core: the floor for loading.
+#[divan::bench(sample_count = 5)]
+fn parse_100k_in_memory(bencher: divan::Bencher) {
+    let texts = texts();
+    bencher.bench(|| {
+        texts
+            .iter()
+            .filter(|(id, text)| {
+                read_record(&SourceText::new(Path::new("x.toml"), text), id)
+                    .incident
+                    .is_some()
+            })
+            .count()
+    });
+}
+
+/// Loading 100 000 record files from disk with full validation, files parsed in parallel.
+#[divan::bench(sample_count = 5)]
+fn load_100k_files(bencher: divan::Bencher) {
+    let dir = folder();
+    let today = NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
+    bencher.bench(|| {
+        let loaded = load_dir(dir, today).expect("load");
+        assert_eq!(loaded.incidents.len(), RECORDS);
+        loaded
+    });
+}
