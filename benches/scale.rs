@@ -158,3 +158,26 @@ fn load_100k_files(bencher: divan::Bencher) {
         loaded
     });
 }
+
+/// Only finding and reading the 100 000 files (no parsing), with the loader's parallelism: the
+/// I/O floor under `load_100k_files`.
+#[divan::bench(sample_count = 5)]
+fn read_100k_files_only(bencher: divan::Bencher) {
+    use rayon::prelude::*;
+    let dir = folder();
+    bencher.bench(|| {
+        let mut paths = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.par_iter().map(|p| std::fs::read(p).expect("read").len()).sum::<usize>()
+    });
+}

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Usd;
-use crate::load::fields::{Reader, Table};
+use crate::load::fields::{Field, Reader, Table};
 use crate::validate::check_web_url;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -90,7 +90,7 @@ impl Reader<'_, '_> {
             match check_web_url(&url) {
                 Ok(()) => Some(url),
                 Err(problem) => {
-                    r.error(v.span(), f.to_owned(), problem);
+                    r.error(v.span(), f.name(), problem);
                     None
                 }
             }
@@ -99,10 +99,10 @@ impl Reader<'_, '_> {
         let note = self.optional(t, "note", Self::string);
         let (from, to) = (from?, to?);
         if from > to {
-            let span = self.spans.get(&t.path("to")).unwrap_or(0..0);
+            let span = t.get("to").map_or(0..0, |v| v.span());
             self.error(
                 span,
-                t.path("to"),
+                t.field("to").name(),
                 format!("{to} is before `from` ({from})"),
             );
             return None;
@@ -123,11 +123,11 @@ impl Reader<'_, '_> {
     fn non_empty_string(
         &mut self,
         value: &toml::Spanned<toml::de::DeValue<'_>>,
-        field: &str,
+        field: Field<'_>,
     ) -> Option<String> {
         let text = self.string(value, field)?;
         if text.trim().is_empty() {
-            self.error(value.span(), field.to_owned(), "must not be empty");
+            self.error(value.span(), field.name(), "must not be empty");
             return None;
         }
         Some(text)

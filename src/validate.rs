@@ -2,10 +2,9 @@
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Incident;
-use crate::load::record::{FieldSpans, read_record_bytes};
+use crate::load::record::{read_record_bytes, span_of};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The first day a theft can have happened: the Bitcoin genesis block.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2009, 1, 3) {
@@ -22,15 +21,17 @@ pub fn check_file(
     today: NaiveDate,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut read = read_record_bytes(path, bytes, id);
-    if let Some(incident) = &read.incident {
+    let violations = read
+        .incident
+        .as_ref()
+        .map(|i| rule_violations(i, today))
+        .unwrap_or_default();
+    if !violations.is_empty() {
         // The bytes were valid UTF-8, or there would be no record.
         let text = String::from_utf8_lossy(bytes);
         let file = SourceText::new(path, &text);
-        read.diagnostics.extend(
-            rule_violations(incident, today)
-                .into_iter()
-                .map(|v| v.locate(&file, &read.spans)),
-        );
+        read.diagnostics
+            .extend(violations.into_iter().map(|v| v.locate(&file)));
     }
     Diagnostic::sort(&mut read.diagnostics);
     let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
@@ -58,8 +59,8 @@ impl Violation {
         }
     }
 
-    fn locate(self, file: &SourceText<'_>, spans: &FieldSpans) -> Diagnostic {
-        let diagnostic = match spans.get(&self.field) {
+    fn locate(self, file: &SourceText<'_>) -> Diagnostic {
+        let diagnostic = match span_of(file.text, &self.field) {
             Some(span) => Diagnostic::at(file, span, Some(self.field), self.message),
             None => Diagnostic {
                 field: Some(self.field),
@@ -197,27 +198,25 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
 }
 
 /// Files whose stems collide: ids must be unique across the whole folder.
-pub fn duplicate_ids(paths: &[PathBuf]) -> Vec<Diagnostic> {
-    let mut by_id: BTreeMap<String, Vec<&PathBuf>> = BTreeMap::new();
-    for path in paths {
-        let id = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        by_id.entry(id).or_default().push(path);
-    }
+pub fn duplicate_ids(records: &[(&str, &Path)]) -> Vec<Diagnostic> {
+    let mut sorted = records.to_vec();
+    // Stable: within one id, files keep their (sorted) order, so the first one is reported as kept.
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
-    for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
-        let first = group[0];
-        for path in &group[1..] {
-            let message = format!(
-                "duplicate id `{id}`: {} has the same file name; rename one of them",
-                first.display()
-            );
-            out.push(Diagnostic {
-                field: Some("id".into()),
-                ..Diagnostic::for_file(path, message)
-            });
+    let mut first = sorted.first().copied();
+    for &(id, path) in sorted.iter().skip(1) {
+        match first {
+            Some((first_id, first_path)) if first_id == id => {
+                let message = format!(
+                    "duplicate id `{id}`: {} has the same file name; rename one of them",
+                    first_path.display()
+                );
+                out.push(Diagnostic {
+                    field: Some("id".into()),
+                    ..Diagnostic::for_file(path, message)
+                });
+            }
+            _ => first = Some((id, path)),
         }
     }
     out
@@ -247,14 +246,14 @@ mod tests {
 
     #[test]
     fn duplicate_ids_name_both_files() {
-        let paths = vec![
-            PathBuf::from("i/2023/a.toml"),
-            PathBuf::from("i/2024/a.toml"),
-            PathBuf::from("i/b.toml"),
+        let records = [
+            ("a", Path::new("i/2023/a.toml")),
+            ("a", Path::new("i/2024/a.toml")),
+            ("b", Path::new("i/b.toml")),
         ];
-        let found = duplicate_ids(&paths);
+        let found = duplicate_ids(&records);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].path, PathBuf::from("i/2024/a.toml"));
+        assert_eq!(found[0].path.as_path(), Path::new("i/2024/a.toml"));
         assert!(
             found[0].message.contains("i/2023/a.toml"),
             "{}",

@@ -114,26 +114,32 @@ impl Diagnostic {
 pub struct SourceText<'a> {
     pub path: &'a Path,
     pub text: &'a str,
-    line_starts: Vec<usize>,
+    /// Built on first use: most files never need a line number.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> SourceText<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceText {
             path,
             text,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line_index];
+        let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts()[line_index];
         let column = self
             .text
             .get(start..offset)
@@ -143,7 +149,7 @@ impl<'a> SourceText<'a> {
     }
 
     fn line_start(&self, line: usize) -> usize {
-        self.line_starts[line - 1]
+        self.line_starts()[line - 1]
     }
 
     /// The text of a 1-based line, without its line ending.

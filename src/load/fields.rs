@@ -7,24 +7,67 @@
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::{Keyword, Usd};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-/// Where each field's value sits in the file, by field path (`amount_usd`, `sources[1].url`).
-#[derive(Debug, Default)]
-pub struct FieldSpans(pub(crate) BTreeMap<String, Range<usize>>);
+/// The byte span of a field's value, by field path (`amount_usd`, `sources[1].url`), found by
+/// parsing the text again. Only a rule that fails needs a place, so reading records does not
+/// keep a map of every field's span.
+pub fn span_of(text: &str, field: &str) -> Option<Range<usize>> {
+    let document = DeTable::parse(text).ok()?;
+    let mut table = document.get_ref();
+    let mut segments = field.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let (key, index) = match segment.split_once('[') {
+            Some((key, rest)) => (key, rest.strip_suffix(']')?.parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        let mut value = table.get(key)?;
+        if let Some(i) = index {
+            value = value.get_ref().as_array()?.get(i)?;
+        }
+        if segments.peek().is_none() {
+            return Some(value.span());
+        }
+        table = value.get_ref().as_table()?;
+    }
+    None
+}
 
-impl FieldSpans {
-    pub fn get(&self, field: &str) -> Option<Range<usize>> {
-        self.0.get(field).cloned()
+/// A field's path, formatted only when a diagnostic needs it: reading stays allocation-free.
+#[derive(Clone, Copy)]
+pub(crate) struct Field<'p> {
+    prefix: &'p str,
+    key: &'p str,
+    index: Option<usize>,
+}
+
+impl<'p> Field<'p> {
+    pub(crate) fn name(self) -> String {
+        self.to_string()
+    }
+
+    fn element(self, index: usize) -> Field<'p> {
+        Field {
+            index: Some(index),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.prefix, self.key)?;
+        match self.index {
+            Some(i) => write!(f, "[{i}]"),
+            None => Ok(()),
+        }
     }
 }
 
 pub(crate) struct Reader<'f, 'a> {
     pub(crate) file: &'f SourceText<'a>,
-    pub(crate) spans: FieldSpans,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -45,8 +88,12 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    pub(crate) fn path(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+    pub(crate) fn field<'k>(&'k self, key: &'k str) -> Field<'k> {
+        Field {
+            prefix: &self.prefix,
+            key,
+            index: None,
+        }
     }
     pub(crate) fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.table.get(key)
@@ -57,7 +104,6 @@ impl<'f, 'a> Reader<'f, 'a> {
     pub(crate) fn new(file: &'f SourceText<'a>) -> Self {
         Reader {
             file,
-            spans: FieldSpans::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -91,7 +137,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                 None => format!("expected one of: {}", known.join(", ")),
             };
             let message = format!("unknown field `{name}`; {hint}");
-            self.error(key.span(), t.path(name), message);
+            self.error(key.span(), t.field(name).name(), message);
         }
     }
 
@@ -100,14 +146,11 @@ impl<'f, 'a> Reader<'f, 'a> {
         &mut self,
         t: &Table<'_, '_>,
         key: &str,
-        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
+        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, Field<'_>) -> Option<T>,
     ) -> Option<T> {
-        let field = t.path(key);
+        let field = t.field(key);
         match t.get(key) {
-            Some(value) => {
-                self.spans.0.insert(field.clone(), value.span());
-                read(self, value, &field)
-            }
+            Some(value) => read(self, value, field),
             None => {
                 let span = t.span.start..t.span.start;
                 let place = if t.prefix.is_empty() {
@@ -124,7 +167,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                 };
                 self.error(
                     span,
-                    field,
+                    field.name(),
                     format!("missing required field `{key}` in {place}"),
                 );
                 None
@@ -137,28 +180,33 @@ impl<'f, 'a> Reader<'f, 'a> {
         &mut self,
         t: &Table<'_, '_>,
         key: &str,
-        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, &str) -> Option<T>,
+        read: impl FnOnce(&mut Self, &Spanned<DeValue<'_>>, Field<'_>) -> Option<T>,
     ) -> Option<Option<T>> {
-        let field = t.path(key);
         match t.get(key) {
-            Some(value) => {
-                self.spans.0.insert(field.clone(), value.span());
-                read(self, value, &field).map(Some)
-            }
+            Some(value) => read(self, value, t.field(key)).map(Some),
             None => Some(None),
         }
     }
 
-    pub(crate) fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, field: &str, expected: &str) {
+    pub(crate) fn wrong_type(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        field: Field<'_>,
+        expected: &str,
+    ) {
         let found = value.get_ref().type_str();
         self.error(
             value.span(),
-            field.to_owned(),
+            field.name(),
             format!("expected {expected}, found {}", article(found)),
         );
     }
 
-    pub(crate) fn string(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<String> {
+    pub(crate) fn string(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        field: Field<'_>,
+    ) -> Option<String> {
         match value.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             _ => {
@@ -171,7 +219,7 @@ impl<'f, 'a> Reader<'f, 'a> {
     pub(crate) fn strings(
         &mut self,
         value: &Spanned<DeValue<'_>>,
-        field: &str,
+        field: Field<'_>,
     ) -> Option<Vec<String>> {
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(value, field, "an array of strings");
@@ -179,14 +227,16 @@ impl<'f, 'a> Reader<'f, 'a> {
         };
         let mut read = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let element = format!("{field}[{i}]");
-            self.spans.0.insert(element.clone(), item.span());
-            read.push(self.string(item, &element));
+            read.push(self.string(item, field.element(i)));
         }
         read.into_iter().collect()
     }
 
-    pub(crate) fn date(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<NaiveDate> {
+    pub(crate) fn date(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        field: Field<'_>,
+    ) -> Option<NaiveDate> {
         let example = "a TOML date without quotes, like 2024-05-31";
         match value.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
@@ -199,7 +249,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                     if date.is_none() {
                         self.error(
                             value.span(),
-                            field.to_owned(),
+                            field.name(),
                             format!("{dt} is not a day of the calendar"),
                         );
                     }
@@ -208,7 +258,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                 _ => {
                     self.error(
                         value.span(),
-                        field.to_owned(),
+                        field.name(),
                         format!("expected a date without a time, like 2024-05-31, found `{dt}`"),
                     );
                     None
@@ -217,7 +267,7 @@ impl<'f, 'a> Reader<'f, 'a> {
             DeValue::String(s) if looks_like_date(s) => {
                 self.error(
                     value.span(),
-                    field.to_owned(),
+                    field.name(),
                     format!("expected {example}, found the string \"{s}\"; remove the quotes"),
                 );
                 None
@@ -229,7 +279,7 @@ impl<'f, 'a> Reader<'f, 'a> {
         }
     }
 
-    pub(crate) fn usd(&mut self, value: &Spanned<DeValue<'_>>, field: &str) -> Option<Usd> {
+    pub(crate) fn usd(&mut self, value: &Spanned<DeValue<'_>>, field: Field<'_>) -> Option<Usd> {
         self.positive_integer(
             value,
             field,
@@ -243,7 +293,7 @@ impl<'f, 'a> Reader<'f, 'a> {
     pub(crate) fn positive_integer(
         &mut self,
         value: &Spanned<DeValue<'_>>,
-        field: &str,
+        field: Field<'_>,
         what: &str,
         hint: &str,
     ) -> Option<u64> {
@@ -259,7 +309,7 @@ impl<'f, 'a> Reader<'f, 'a> {
         match i64::from_str_radix(integer.as_str(), integer.radix()) {
             Ok(amount) if amount > 0 => u64::try_from(amount).ok(),
             Ok(_) => {
-                self.error(value.span(), field.to_owned(), "must be greater than 0");
+                self.error(value.span(), field.name(), "must be greater than 0");
                 None
             }
             Err(_) => {
@@ -268,7 +318,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                     integer.as_str(),
                     i64::MAX
                 );
-                self.error(value.span(), field.to_owned(), message);
+                self.error(value.span(), field.name(), message);
                 None
             }
         }
@@ -277,7 +327,7 @@ impl<'f, 'a> Reader<'f, 'a> {
     pub(crate) fn keyword<K: Keyword>(
         &mut self,
         value: &Spanned<DeValue<'_>>,
-        field: &str,
+        field: Field<'_>,
     ) -> Option<K> {
         let names: Vec<&str> = K::ALL.iter().map(|k| k.as_str()).collect();
         let DeValue::String(text) = value.get_ref() else {
@@ -296,7 +346,7 @@ impl<'f, 'a> Reader<'f, 'a> {
             .unwrap_or_default();
         self.error(
             value.span(),
-            field.to_owned(),
+            field.name(),
             format!(
                 "unknown value `{text}`; expected one of {}{hint}",
                 names.join(", ")
@@ -309,33 +359,32 @@ impl<'f, 'a> Reader<'f, 'a> {
     pub(crate) fn tables<T>(
         &mut self,
         value: &Spanned<DeValue<'_>>,
-        field: &str,
+        field: Field<'_>,
         read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let expected = format!("an array of tables, written as [[{field}]] sections");
         let DeValue::Array(items) = value.get_ref() else {
+            let expected = format!("an array of tables, written as [[{field}]] sections");
             self.wrong_type(value, field, &expected);
             return None;
         };
-        self.table_items(items, field, &expected, read)
+        self.table_items(items, field, read)
     }
 
     pub(crate) fn table_items<T>(
         &mut self,
         items: &DeArray<'_>,
-        field: &str,
-        expected: &str,
+        field: Field<'_>,
         read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
     ) -> Option<Vec<T>> {
         let mut out = Some(Vec::with_capacity(items.len()));
         for (i, item) in items.iter().enumerate() {
-            let element = format!("{field}[{i}]");
+            let element = field.element(i);
             let DeValue::Table(table) = item.get_ref() else {
-                self.wrong_type(item, &element, expected);
+                let expected = format!("an array of tables, written as [[{field}]] sections");
+                self.wrong_type(item, element, &expected);
                 out = None;
                 continue;
             };
-            self.spans.0.insert(element.clone(), item.span());
             let t = Table {
                 table,
                 span: item.span(),

@@ -10,7 +10,7 @@ use crate::validate;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use record::{ReadRecord, read_record, read_record_bytes};
 
@@ -33,21 +33,17 @@ impl Loaded {
 /// `Err`; problems in files are diagnostics.
 pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
     let (paths, mut diagnostics) = discover::record_files(root)?;
+    let ids: Vec<String> = paths.iter().map(|path| record_id(path)).collect();
     // Parsing dominates loading, and files are independent: read and check them in parallel.
     let results: Vec<(Option<Incident>, Vec<Diagnostic>)> = paths
         .par_iter()
-        .map(|path| {
-            let id = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match std::fs::read(path) {
-                Ok(bytes) => validate::check_file(path, &bytes, &id, today),
-                Err(e) => (
-                    None,
-                    vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))],
-                ),
-            }
+        .zip(&ids)
+        .map(|(path, id)| match std::fs::read(path) {
+            Ok(bytes) => validate::check_file(path, &bytes, id, today),
+            Err(e) => (
+                None,
+                vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))],
+            ),
         })
         .collect();
     let mut incidents = Vec::with_capacity(results.len());
@@ -55,12 +51,24 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         incidents.extend(incident);
         diagnostics.extend(problems);
     }
-    diagnostics.extend(validate::duplicate_ids(&paths));
+    let named: Vec<(&str, &Path)> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(paths.iter().map(PathBuf::as_path))
+        .collect();
+    diagnostics.extend(validate::duplicate_ids(&named));
     Diagnostic::sort(&mut diagnostics);
-    incidents.sort_by(|a, b| a.id.cmp(&b.id));
+    incidents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Ok(Loaded {
         incidents,
         diagnostics,
         files: paths.len(),
     })
+}
+
+/// A record's id: its file stem.
+pub fn record_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::{Incident, LaunderingStep, Source};
 use std::path::Path;
 
-pub use super::fields::{FieldSpans, closest};
+pub use super::fields::{closest, span_of};
 
 pub const RECORD_FIELDS: &[&str] = &[
     "date",
@@ -29,7 +29,6 @@ pub const SOURCE_FIELDS: &[&str] = &["name", "url", "published", "amount_usd"];
 /// The outcome of reading one file: the record when every field could be read, and the problems.
 pub struct ReadRecord {
     pub incident: Option<Incident>,
-    pub spans: FieldSpans,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -61,7 +60,6 @@ impl Reader<'_, '_> {
         };
         ReadRecord {
             incident,
-            spans: self.spans,
             diagnostics: self.diagnostics,
         }
     }
@@ -150,7 +148,6 @@ pub fn read_record_bytes(path: &Path, bytes: &[u8], id: &str) -> ReadRecord {
             );
             ReadRecord {
                 incident: None,
-                spans: FieldSpans::default(),
                 diagnostics: vec![diagnostic],
             }
         }
@@ -227,7 +224,7 @@ amount_usd = 308_000_000
         };
         assert_eq!(record.incident, Some(expected));
         assert_eq!(
-            record.spans.get("sources[0].url").map(|s| &VALID[s]),
+            span_of(VALID, "sources[0].url").map(|s| &VALID[s]),
             Some("\"https://www.fbi.gov/\"")
         );
     }
