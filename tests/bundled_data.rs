@@ -57,8 +57,9 @@ fn every_record_has_an_https_source() {
 }
 
 #[test]
-fn every_year_from_2017_to_2025_has_records() {
+fn at_least_45_records_cover_every_year_from_2017_to_2025() {
     let incidents = bundled();
+    assert!(incidents.len() >= 45, "only {} records", incidents.len());
     for year in 2017..=2025 {
         assert!(
             incidents.iter().any(|i| i.date.year() == year),
