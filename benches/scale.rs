@@ -178,6 +178,9 @@ fn read_100k_files_only(bencher: divan::Bencher) {
                 }
             }
         }
-        paths.par_iter().map(|p| std::fs::read(p).expect("read").len()).sum::<usize>()
+        paths
+            .par_iter()
+            .map(|p| std::fs::read(p).expect("read").len())
+            .sum::<usize>()
     });
 }

@@ -13,7 +13,7 @@ use crate::period::Period;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -141,25 +141,25 @@ pub fn today() -> Result<NaiveDate, Failure> {
 /// printed as `check` would and a pointer to `check`.
 pub fn load_clean(incidents: &IncidentsArg) -> Result<Loaded, Failure> {
     let loaded = load_dir(&incidents.incidents, today()?)?;
-    let errors = loaded.error_count();
-    if errors > 0 {
-        let problems: Vec<Diagnostic> = loaded
-            .diagnostics
-            .into_iter()
-            .filter(Diagnostic::is_error)
-            .collect();
-        eprint!(
-            "{}",
-            render_human(
-                &problems,
-                ColorChoice::for_stream(std::io::stderr().is_terminal())
-            )
-        );
-        return Err(Failure::data(format!(
-            "{errors} problem{} in {}; fix them first (`heistbrief check` lists them)",
-            if errors == 1 { "" } else { "s" },
-            incidents.incidents.display()
-        )));
-    }
+    stop_on_errors(
+        &loaded.diagnostics,
+        &incidents.incidents,
+        "; fix them first (`heistbrief check` lists them)",
+    )?;
     Ok(loaded)
+}
+
+/// Stops a command when `problems` hold errors, printing them to stderr as `check` would.
+pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Result<(), Failure> {
+    let errors: Vec<Diagnostic> = problems.iter().filter(|d| d.is_error()).cloned().collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let color = ColorChoice::for_stream(std::io::stderr().is_terminal());
+    eprint!("{}", render_human(&errors, color));
+    Err(Failure::data(format!(
+        "{} in {}{hint}",
+        check::plural(errors.len(), "problem"),
+        place.display()
+    )))
 }

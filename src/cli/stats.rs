@@ -1,15 +1,13 @@
 //! `heistbrief stats`: the period's figures as a summary, as the contract's JSON, or one table as CSV.
 
 use super::list::csv_cell;
-use super::{Failure, IncidentsArg, PeriodArgs, load_clean, today};
+use super::{Failure, IncidentsArg, PeriodArgs, load_clean, stop_on_errors, today};
 use crate::benchmark::{Benchmark, read_benchmarks};
-use crate::diagnostic::{ColorChoice, render_human};
 use crate::money::compact;
 use crate::period::Period;
 use crate::stats::{Figures, Group, figures};
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -76,21 +74,7 @@ fn load_benchmarks(path: Option<&Path>) -> Result<Vec<Benchmark>, Failure> {
         ))
     })?;
     let (benchmarks, problems) = read_benchmarks(path, &bytes);
-    let errors = problems.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        eprint!(
-            "{}",
-            render_human(
-                &problems,
-                ColorChoice::for_stream(std::io::stderr().is_terminal())
-            )
-        );
-        return Err(Failure::data(format!(
-            "{errors} problem{} in {}",
-            if errors == 1 { "" } else { "s" },
-            path.display()
-        )));
-    }
+    stop_on_errors(&problems, path, "")?;
     Ok(benchmarks)
 }
 
