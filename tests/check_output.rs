@@ -109,3 +109,27 @@ fn symlinks_are_skipped_with_a_warning() {
     );
     assert_eq!(run.stderr, "checked 1 record in incidents: 2 warnings\n");
 }
+
+/// `script` (util-linux, in every Debian base system) runs the binary on a pseudo-terminal.
+#[cfg(unix)]
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let on_terminal = |no_color: bool| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args(["-qec", &format!("{} check", env!("CARGO_BIN_EXE_heistbrief")), "/dev/null"])
+            .current_dir(fixture("amount-zero"))
+            .env("HEISTBRIEF_TODAY", common::TODAY)
+            .env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let output = command.output().expect("script runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let coloured = on_terminal(false);
+    assert!(coloured.contains("\x1b[1;31merror:\x1b[0m"), "{coloured:?}");
+    let plain = on_terminal(true);
+    assert!(plain.contains("error: amount_usd: must be greater than 0"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
