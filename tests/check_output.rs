@@ -117,7 +117,11 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let on_terminal = |no_color: bool| {
         let mut command = std::process::Command::new("script");
         command
-            .args(["-qec", &format!("{} check", env!("CARGO_BIN_EXE_heistbrief")), "/dev/null"])
+            .args([
+                "-qec",
+                &format!("{} check", env!("CARGO_BIN_EXE_heistbrief")),
+                "/dev/null",
+            ])
             .current_dir(fixture("amount-zero"))
             .env("HEISTBRIEF_TODAY", common::TODAY)
             .env_remove("NO_COLOR");
@@ -130,6 +134,9 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let coloured = on_terminal(false);
     assert!(coloured.contains("\x1b[1;31merror:\x1b[0m"), "{coloured:?}");
     let plain = on_terminal(true);
-    assert!(plain.contains("error: amount_usd: must be greater than 0"), "{plain:?}");
+    assert!(
+        plain.contains("error: amount_usd: must be greater than 0"),
+        "{plain:?}"
+    );
     assert!(!plain.contains('\x1b'), "{plain:?}");
 }

@@ -3,6 +3,7 @@
 use super::{Failure, today};
 use crate::diagnostic::Diagnostic;
 use crate::incident::{Attribution, Keyword, Vector, VictimKind};
+use crate::load::{record_files, record_id};
 use crate::validate::check_file;
 use crate::write::write_new;
 use chrono::NaiveDate;
@@ -112,25 +113,14 @@ pub fn slug(name: &str) -> String {
     }
 }
 
-/// Ids are unique across the whole folder, not just the year's subfolder.
+/// Ids are unique across the whole folder, not just the year's subfolder: look among the files
+/// `check` would read.
 fn find_id(root: &Path, id: &str) -> Result<Option<PathBuf>, Failure> {
     if !root.exists() {
         return Ok(None);
     }
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml")
-                && path.file_stem().is_some_and(|s| s == id)
-            {
-                return Ok(Some(path));
-            }
-        }
-    }
-    Ok(None)
+    let (paths, _skipped) = record_files(root)?;
+    Ok(paths.into_iter().find(|path| record_id(path) == id))
 }
 
 /// The Taplo `#:schema` line, when the folder sits beside the shipped schema.

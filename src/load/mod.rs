@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use discover::record_files;
 pub use record::{ReadRecord, read_record, read_record_bytes};
 
 /// Every record that passed, every problem found, and how many files were read.
