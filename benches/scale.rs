@@ -92,6 +92,7 @@ fn incidents() -> &'static Vec<Incident> {
             })
             .collect::<Vec<_>>();
         records.sort_by(|a, b| a.id.cmp(&b.id));
+        heistbrief::load::intern_publishers(&mut records);
         records
     })
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A positive amount of US dollars, whole dollars only. Sums of amounts use [`UsdTotal`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -101,7 +102,9 @@ impl LaunderingStep {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// Publisher: PeckShield, Elliptic, Chainalysis, FBI, UN Panel of Experts…
-    pub name: String,
+    // Shared: loading interns publisher names, so thousands of records citing "Elliptic" hold
+    // one string (see `load::intern_publishers`).
+    pub name: Arc<str>,
     /// http(s) URL of the page that states the facts.
     #[schemars(regex(pattern = r"^https?://"))]
     pub url: String,

@@ -176,14 +176,29 @@ pub fn figures<'a>(
         in_period.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     }
 
-    let mut amounts: Vec<Usd> = in_period.iter().map(|i| i.amount_usd).collect();
-    amounts.sort_unstable();
-    let (mut low, mut high) = (0, 0);
+    // One pass over the period's records feeds every grouping, for the same reason as above.
+    let mut amounts: Vec<Usd> = Vec::with_capacity(in_period.len());
+    let (mut total_usd, mut low, mut high) = (0, 0, 0);
+    let mut by_month = MonthTallies::new(period);
+    let (mut vectors, mut kinds, mut attributions) = (
+        KeywordTallies::new(),
+        KeywordTallies::new(),
+        KeywordTallies::new(),
+    );
+    let mut sources = SourceTallies::default();
     for incident in &in_period {
+        amounts.push(incident.amount_usd);
+        total_usd = add(total_usd, incident.amount_usd);
         let (lo, hi) = incident.estimate_range();
         low = add(low, lo);
         high = add(high, hi);
+        by_month.add(incident);
+        vectors.add(incident.vector, incident);
+        kinds.add(incident.victim_kind, incident);
+        attributions.add(incident.attribution, incident);
+        sources.add(incident);
     }
+    amounts.sort_unstable();
 
     Figures {
         period: PeriodSpan {
@@ -193,15 +208,15 @@ pub fn figures<'a>(
             kind: period.kind,
         },
         incidents: in_period.len(),
-        total_usd: total(&in_period),
+        total_usd,
         median_usd: median(&amounts),
         low_usd: low,
         high_usd: high,
-        by_month: by_month(&in_period, period),
-        by_vector: by_keyword(&in_period, |i| i.vector),
-        by_victim_kind: by_keyword(&in_period, |i| i.victim_kind),
-        by_attribution: by_keyword(&in_period, |i| i.attribution),
-        by_source: by_source(&in_period),
+        by_month: by_month.groups(),
+        by_vector: vectors.groups(),
+        by_victim_kind: kinds.groups(),
+        by_attribution: attributions.groups(),
+        by_source: sources.groups(),
         laundering: routes.groups(),
         top: top(&in_period),
         previous: previous.comparison(),
@@ -252,46 +267,62 @@ impl<'a> Tally<'a> {
     }
 }
 
-/// Groups thefts by a closed vocabulary (vector, victim kind, attribution); sorted by total
-/// descending, then key ascending. Indexing by the keyword avoids a map lookup per record.
-fn by_keyword<'a, K: Keyword + PartialEq>(
-    incidents: &[&'a Incident],
-    key_of: impl Fn(&Incident) -> K,
-) -> Vec<Group<'a>> {
-    let mut tallies: Vec<Tally<'a>> = K::ALL.iter().map(|_| Tally::default()).collect();
-    for incident in incidents {
-        let key = key_of(incident);
+/// Tallies by a closed vocabulary (vector, victim kind, attribution), indexed by the keyword's
+/// position so no record costs a map lookup.
+struct KeywordTallies<'a, K: Keyword> {
+    tallies: Vec<Tally<'a>>,
+    keyword: std::marker::PhantomData<K>,
+}
+
+impl<'a, K: Keyword + PartialEq> KeywordTallies<'a, K> {
+    fn new() -> Self {
+        KeywordTallies {
+            tallies: K::ALL.iter().map(|_| Tally::default()).collect(),
+            keyword: std::marker::PhantomData,
+        }
+    }
+
+    fn add(&mut self, key: K, incident: &'a Incident) {
         if let Some(tally) = K::ALL
             .iter()
             .position(|k| *k == key)
-            .and_then(|i| tallies.get_mut(i))
+            .and_then(|i| self.tallies.get_mut(i))
         {
             tally.add(incident);
         }
     }
-    let tallies = K::ALL
-        .iter()
-        .zip(tallies)
-        .filter(|(_, t)| t.incidents > 0)
-        .map(|(k, t)| (k.as_str(), t))
-        .collect();
-    sorted_groups(tallies)
+
+    /// Keys with at least one theft; total descending, then key ascending.
+    fn groups(self) -> Vec<Group<'a>> {
+        let used = K::ALL
+            .iter()
+            .zip(self.tallies)
+            .filter(|(_, t)| t.incidents > 0);
+        sorted_groups(used.map(|(k, t)| (k.as_str(), t)).collect())
+    }
 }
 
 /// Thefts under each publisher they cite, once per distinct publisher name.
-fn by_source<'a>(incidents: &[&'a Incident]) -> Vec<Group<'a>> {
-    let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
-    let mut names: Vec<&str> = Vec::new();
-    for incident in incidents {
-        names.clear();
-        names.extend(incident.sources.iter().map(|s| s.name.as_str()));
-        names.sort_unstable();
-        names.dedup();
-        for name in &names {
-            tallies.entry(name).or_default().add(incident);
+#[derive(Default)]
+struct SourceTallies<'a> {
+    tallies: BTreeMap<&'a str, Tally<'a>>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> SourceTallies<'a> {
+    fn add(&mut self, incident: &'a Incident) {
+        self.names.clear();
+        self.names.extend(incident.sources.iter().map(|s| &*s.name));
+        self.names.sort_unstable();
+        self.names.dedup();
+        for name in &self.names {
+            self.tallies.entry(name).or_default().add(incident);
         }
     }
-    sorted_groups(tallies)
+
+    fn groups(self) -> Vec<Group<'a>> {
+        sorted_groups(self.tallies)
+    }
 }
 
 fn sorted_groups<'a>(tallies: BTreeMap<&'a str, Tally<'a>>) -> Vec<Group<'a>> {
@@ -307,21 +338,34 @@ fn sorted_groups<'a>(tallies: BTreeMap<&'a str, Tally<'a>>) -> Vec<Group<'a>> {
     groups
 }
 
-fn by_month<'a>(incidents: &[&'a Incident], period: Period) -> Vec<Group<'a>> {
-    let months = period.months();
-    let mut tallies: Vec<Tally<'_>> = months.iter().map(|_| Tally::default()).collect();
-    for incident in incidents {
+/// Every month of the period, zeros included, ascending.
+struct MonthTallies<'a> {
+    /// First day of each month.
+    months: Vec<NaiveDate>,
+    tallies: Vec<Tally<'a>>,
+}
+
+impl<'a> MonthTallies<'a> {
+    fn new(period: Period) -> Self {
+        let months = period.months();
+        let tallies = months.iter().map(|_| Tally::default()).collect();
+        MonthTallies { months, tallies }
+    }
+
+    fn add(&mut self, incident: &'a Incident) {
         // Months are ascending first days, so the theft's month is the last one not after it.
-        let index = months.partition_point(|m| *m <= incident.date);
-        if let Some(tally) = index.checked_sub(1).and_then(|i| tallies.get_mut(i)) {
+        let index = self.months.partition_point(|m| *m <= incident.date);
+        if let Some(tally) = index.checked_sub(1).and_then(|i| self.tallies.get_mut(i)) {
             tally.add(incident);
         }
     }
-    months
-        .iter()
-        .zip(tallies)
-        .map(|(m, tally)| tally.into_group(Cow::Owned(m.format("%Y-%m").to_string())))
-        .collect()
+
+    fn groups(self) -> Vec<Group<'a>> {
+        let labelled = self.months.iter().zip(self.tallies);
+        labelled
+            .map(|(m, tally)| tally.into_group(Cow::Owned(m.format("%Y-%m").to_string())))
+            .collect()
+    }
 }
 
 /// Laundering steps grouped by (service, method), counted on the step's own date.

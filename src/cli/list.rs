@@ -66,7 +66,7 @@ pub fn run(args: &ListArgs) -> Result<u8, Failure> {
 fn source_names(incident: &Incident) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for source in &incident.sources {
-        if !names.contains(&source.name.as_str()) {
+        if !names.contains(&&*source.name) {
             names.push(&source.name);
         }
     }

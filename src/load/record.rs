@@ -122,7 +122,7 @@ impl Reader<'_, '_> {
         let published = self.optional(t, "published", Self::date);
         let amount_usd = self.optional(t, "amount_usd", Self::usd);
         Some(Source {
-            name: name?,
+            name: name?.into(),
             url: url?,
             published: published?,
             amount_usd: amount_usd?,
