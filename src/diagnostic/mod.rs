@@ -69,9 +69,12 @@ impl Diagnostic {
     ) -> Self {
         let (line, column) = file.line_column(span.start);
         let line_text = file.line_text(line);
-        let line_end = file.line_start(line) + line_text.len();
-        let underlined = &file.text[span.start.min(file.text.len())
-            ..span.end.min(line_end).max(span.start.min(file.text.len()))];
+        // The caret underlines the span, cut at the end of its first line.
+        let start = span.start.min(file.text.len());
+        let end = span
+            .end
+            .min(file.line_start(line) + line_text.len())
+            .max(start);
         Diagnostic {
             severity: Severity::Error,
             path: file.path.to_path_buf(),
@@ -80,7 +83,7 @@ impl Diagnostic {
             field,
             message: message.into(),
             source_line: Some(line_text.to_owned()),
-            width: underlined.chars().count().max(1),
+            width: file.text[start..end].chars().count().max(1),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::incident::{Keyword, Usd};
 use chrono::NaiveDate;
 use std::ops::Range;
 use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
+use toml::de::{DeTable, DeValue};
 
 /// The byte span of a field's value, by field path (`amount_usd`, `sources[1].url`), found by
 /// parsing the text again. Only a rule that fails needs a place, so reading records does not
@@ -362,26 +362,16 @@ impl<'f, 'a> Reader<'f, 'a> {
         field: Field<'_>,
         read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
     ) -> Option<Vec<T>> {
+        let expected = || format!("an array of tables, written as [[{field}]] sections");
         let DeValue::Array(items) = value.get_ref() else {
-            let expected = format!("an array of tables, written as [[{field}]] sections");
-            self.wrong_type(value, field, &expected);
+            self.wrong_type(value, field, &expected());
             return None;
         };
-        self.table_items(items, field, read)
-    }
-
-    pub(crate) fn table_items<T>(
-        &mut self,
-        items: &DeArray<'_>,
-        field: Field<'_>,
-        read: fn(&mut Self, &Table<'_, '_>) -> Option<T>,
-    ) -> Option<Vec<T>> {
         let mut out = Some(Vec::with_capacity(items.len()));
         for (i, item) in items.iter().enumerate() {
             let element = field.element(i);
             let DeValue::Table(table) = item.get_ref() else {
-                let expected = format!("an array of tables, written as [[{field}]] sections");
-                self.wrong_type(item, element, &expected);
+                self.wrong_type(item, element, &expected());
                 out = None;
                 continue;
             };
