@@ -45,6 +45,10 @@ pub struct Incident {
     pub date: NaiveDate,
     /// Organisation or protocol robbed, as it writes its own name.
     pub victim: String,
+    /// Earlier ids of this record (file stems it had before a correction renamed it), so a
+    /// reader who cited the old id can still find it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     pub victim_kind: VictimKind,
     /// ISO 3166-1 alpha-2 code of the victim's base, e.g. "JP".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +117,14 @@ pub struct Source {
     /// This source's own estimate of the theft, in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_usd: Option<Usd>,
+    /// The sentence or two of this page that states what the record takes from it, verbatim
+    /// (at most 300 characters), so a reviewer can check the record without redoing the research.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 300))]
+    pub quote: Option<String>,
+    /// The day the page was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<NaiveDate>,
 }
 
 impl Incident {

@@ -10,6 +10,7 @@ pub use super::fields::{closest, span_of};
 pub const RECORD_FIELDS: &[&str] = &[
     "date",
     "victim",
+    "aliases",
     "victim_kind",
     "country",
     "chains",
@@ -24,7 +25,14 @@ pub const RECORD_FIELDS: &[&str] = &[
     "sources",
 ];
 pub const LAUNDERING_FIELDS: &[&str] = &["date", "method", "service", "amount_usd"];
-pub const SOURCE_FIELDS: &[&str] = &["name", "url", "published", "amount_usd"];
+pub const SOURCE_FIELDS: &[&str] = &[
+    "name",
+    "url",
+    "published",
+    "amount_usd",
+    "quote",
+    "accessed",
+];
 
 /// The outcome of reading one file: the record when every field could be read, and the problems.
 pub struct ReadRecord {
@@ -68,6 +76,7 @@ impl Reader<'_, '_> {
         self.reject_unknown_keys(t, RECORD_FIELDS);
         let date = self.required(t, "date", Self::date);
         let victim = self.required(t, "victim", Self::string);
+        let aliases = self.optional(t, "aliases", Self::strings);
         let victim_kind = self.required(t, "victim_kind", Self::keyword);
         let country = self.optional(t, "country", Self::string);
         let chains = self.optional(t, "chains", Self::strings);
@@ -86,6 +95,7 @@ impl Reader<'_, '_> {
             id: id.to_owned(),
             date: date?,
             victim: victim?,
+            aliases: aliases?.unwrap_or_default(),
             victim_kind: victim_kind?,
             country: country?,
             chains: chains?.unwrap_or_default(),
@@ -121,11 +131,15 @@ impl Reader<'_, '_> {
         let url = self.required(t, "url", Self::string);
         let published = self.optional(t, "published", Self::date);
         let amount_usd = self.optional(t, "amount_usd", Self::usd);
+        let quote = self.optional(t, "quote", Self::string);
+        let accessed = self.optional(t, "accessed", Self::date);
         Some(Source {
             name: name?.into(),
             url: url?,
             published: published?,
             amount_usd: amount_usd?,
+            quote: quote?,
+            accessed: accessed?,
         })
     }
 }
@@ -162,6 +176,7 @@ mod tests {
 
     const VALID: &str = r#"date = 2024-05-31
 victim = "DMM Bitcoin"
+aliases = ["2024-05-30-dmm"]
 victim_kind = "exchange"
 country = "JP"
 chains = ["bitcoin"]
@@ -184,6 +199,8 @@ name = "FBI"
 url = "https://www.fbi.gov/"
 published = 2024-12-23
 amount_usd = 308_000_000
+quote = "stole cryptocurrency worth $308 million"
+accessed = 2026-11-30
 "#;
 
     fn read(text: &str) -> ReadRecord {
@@ -199,6 +216,7 @@ amount_usd = 308_000_000
             id: "x".into(),
             date: date("2024-05-31"),
             victim: "DMM Bitcoin".into(),
+            aliases: vec!["2024-05-30-dmm".into()],
             victim_kind: crate::incident::VictimKind::Exchange,
             country: Some("JP".into()),
             chains: vec!["bitcoin".into()],
@@ -220,6 +238,8 @@ amount_usd = 308_000_000
                 url: "https://www.fbi.gov/".into(),
                 published: Some(date("2024-12-23")),
                 amount_usd: Some(Usd(308_000_000)),
+                quote: Some("stole cryptocurrency worth $308 million".into()),
+                accessed: Some(date("2026-11-30")),
             }],
         };
         assert_eq!(record.incident, Some(expected));
@@ -262,8 +282,8 @@ amount_usd = 308_000_000
             headlines,
             vec![
                 "1:1 amount_usd: missing required field `amount_usd` in the record".to_owned(),
-                "6:10 vector: unknown value `phishing`; expected one of private-key-compromise, social-engineering, supply-chain, smart-contract-exploit, insider, unknown".to_owned(),
-                "7:1 amout_usd: unknown field `amout_usd`; did you mean `amount_usd`?".to_owned(),
+                "7:10 vector: unknown value `phishing`; expected one of private-key-compromise, social-engineering, supply-chain, smart-contract-exploit, insider, unknown".to_owned(),
+                "8:1 amout_usd: unknown field `amout_usd`; did you mean `amount_usd`?".to_owned(),
             ]
         );
         assert!(record.incident.is_none());

@@ -11,6 +11,7 @@ fn incident(id: &str, day: &str, amount: u64) -> Incident {
         id: id.to_owned(),
         date: date(day),
         victim: id.to_uppercase(),
+        aliases: Vec::new(),
         victim_kind: VictimKind::Exchange,
         country: None,
         chains: Vec::new(),
@@ -27,6 +28,8 @@ fn incident(id: &str, day: &str, amount: u64) -> Incident {
             url: "https://e.test/".into(),
             published: None,
             amount_usd: None,
+            quote: None,
+            accessed: None,
         }],
     }
 }
@@ -87,6 +90,8 @@ fn low_and_high_come_from_each_records_sources() {
         url: "https://f.test/".into(),
         published: None,
         amount_usd: Some(Usd(120)),
+        quote: None,
+        accessed: None,
     });
     let b = incident("b", "2024-03-02", 50);
     let set = [a, b];
@@ -283,6 +288,8 @@ fn arbitrary_incident() -> impl Strategy<Value = Incident> {
                         url: "https://s.test/".into(),
                         published: None,
                         amount_usd: a.map(Usd),
+                        quote: None,
+                        accessed: None,
                     })
                     .collect();
                 i.laundering = steps
