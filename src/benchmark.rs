@@ -6,6 +6,7 @@
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Usd;
 use crate::load::fields::{Field, Reader, Table};
+use crate::text::TextKind;
 use crate::validate::check_web_url;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -96,7 +97,10 @@ impl Reader<'_, '_> {
             }
         });
         let published = self.optional(t, "published", Self::date);
-        let note = self.optional(t, "note", Self::string);
+        let note = self.optional(t, "note", |r, v, f| {
+            let text = r.string(v, f)?;
+            r.readable(v, f, &text, TextKind::Prose).then_some(text)
+        });
         let (from, to) = (from?, to?);
         if from > to {
             let span = t.get("to").map_or(0..0, |v| v.span());
@@ -126,6 +130,9 @@ impl Reader<'_, '_> {
         field: Field<'_>,
     ) -> Option<String> {
         let text = self.string(value, field)?;
+        if !self.readable(value, field, &text, TextKind::Line) {
+            return None;
+        }
         if text.trim().is_empty() {
             self.error(value.span(), field.name(), "must not be empty");
             return None;

@@ -12,5 +12,6 @@ pub mod money;
 pub mod period;
 pub mod schema;
 pub mod stats;
+pub mod text;
 pub mod validate;
 pub mod write;

@@ -1,8 +1,12 @@
 //! The contract's rules beyond types: dates in range, URLs, non-empty text, unique ids.
 
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::incident::Incident;
-use crate::load::record::{read_record_bytes, span_of};
+use crate::incident::{Incident, Source};
+use crate::load::fields::Spans;
+use crate::load::record::read_record_bytes;
+use crate::text::TextKind::{Line, Prose};
+use crate::text::shown;
+use crate::text::{TextKind, echo, looks_empty, problem_in};
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -30,8 +34,9 @@ pub fn check_file(
         // The bytes were valid UTF-8, or there would be no record.
         let text = String::from_utf8_lossy(bytes);
         let file = SourceText::new(path, &text);
+        let spans = Spans::parse(&text);
         read.diagnostics
-            .extend(violations.into_iter().map(|v| v.locate(&file)));
+            .extend(violations.into_iter().map(|v| v.locate(&file, &spans)));
     }
     Diagnostic::sort(&mut read.diagnostics);
     let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
@@ -59,8 +64,15 @@ impl Violation {
         }
     }
 
-    fn locate(self, file: &SourceText<'_>) -> Diagnostic {
-        let diagnostic = match span_of(file.text, &self.field) {
+    fn warning(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Violation {
+            warning: true,
+            ..Violation::error(field, message)
+        }
+    }
+
+    fn locate(self, file: &SourceText<'_>, spans: &Spans<'_>) -> Diagnostic {
+        let diagnostic = match spans.of(&self.field) {
             Some(span) => Diagnostic::at(file, span, Some(self.field), self.message),
             None => Diagnostic {
                 field: Some(self.field),
@@ -91,23 +103,58 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
             format!("{theft} is before the first Bitcoin block ({EARLIEST_DATE})"),
         ));
     }
-    non_empty(&mut out, "victim", &incident.victim);
-    non_empty(&mut out, "summary", &incident.summary);
+    text(&mut out, "victim", &incident.victim, Line);
+    text(&mut out, "summary", &incident.summary, Prose);
+    if let Some(note) = &incident.attribution_note {
+        text(&mut out, "attribution_note", note, Prose);
+    }
+    if let Some(actor) = &incident.actor {
+        text(&mut out, "actor", actor, Line);
+    }
+    for (i, tag) in incident.tags.iter().enumerate() {
+        text(&mut out, &format!("tags[{i}]"), tag, Line);
+    }
+    for (i, alias) in incident.aliases.iter().enumerate() {
+        let field = format!("aliases[{i}]");
+        if text(&mut out, &field, alias, Line) && alias == &incident.id {
+            out.push(Violation::error(
+                field,
+                "is the record's own id; aliases list the ids it had before",
+            ));
+        }
+    }
     if let Some(country) = &incident.country
         && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()))
     {
-        out.push(Violation::error("country", format!("`{country}` is not an ISO 3166-1 alpha-2 code; use two capital letters, like \"JP\"")));
+        out.push(Violation::error(
+            "country",
+            format!(
+                "`{}` is not an ISO 3166-1 alpha-2 code; use two capital letters, like \"JP\"",
+                echo(country)
+            ),
+        ));
     }
     for (i, chain) in incident.chains.iter().enumerate() {
-        if chain.is_empty() || chain.chars().any(|c| c.is_uppercase() || c.is_whitespace()) {
+        let field = format!("chains[{i}]");
+        if text(&mut out, &field, chain, Line)
+            && chain.chars().any(|c| c.is_uppercase() || c.is_whitespace())
+        {
             out.push(Violation::error(
-                format!("chains[{i}]"),
-                format!("`{chain}`: chain names are lower-case words, like \"ethereum\""),
+                field,
+                format!(
+                    "`{}`: chain names are lower-case words, like \"ethereum\"",
+                    echo(chain)
+                ),
             ));
         }
     }
     for (i, step) in incident.laundering.iter().enumerate() {
-        non_empty(&mut out, &format!("laundering[{i}].service"), &step.service);
+        text(
+            &mut out,
+            &format!("laundering[{i}].service"),
+            &step.service,
+            Line,
+        );
         if let Some(date) = step.date {
             if date < theft {
                 out.push(Violation::error(
@@ -130,7 +177,7 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         ));
     }
     for (i, source) in incident.sources.iter().enumerate() {
-        non_empty(&mut out, &format!("sources[{i}].name"), &source.name);
+        text(&mut out, &format!("sources[{i}].name"), &source.name, Line);
         if let Err(problem) = check_web_url(&source.url) {
             out.push(Violation::error(format!("sources[{i}].url"), problem));
         }
@@ -142,57 +189,156 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
                 format!("{published} is before the theft ({theft})"),
             ));
         }
+        source_trail(&mut out, i, source, today);
     }
     let stem_date = incident
         .id
         .get(..10)
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
     if stem_date != Some(theft) {
-        out.push(Violation {
-            field: "date".into(),
-            message: format!(
-                "the file name should start with the theft's date: {theft}-<victim>.toml"
+        out.push(Violation::error(
+            "date",
+            format!(
+                "the file name must start with the theft's date: rename it to {theft}-<victim>.toml (keep the old name in `aliases`)"
             ),
-            warning: true,
-        });
+        ));
     }
     out
 }
 
-fn non_empty(out: &mut Vec<Violation>, field: &str, text: &str) {
-    if text.trim().is_empty() {
-        out.push(Violation::error(field, "must not be empty"));
+/// The longest `quote` a source may carry: a sentence or two, not the article.
+pub const MAX_QUOTE_CHARS: usize = 300;
+
+/// The verification trail of one source: its quote and the day it was read.
+fn source_trail(out: &mut Vec<Violation>, i: usize, source: &Source, today: NaiveDate) {
+    match &source.quote {
+        None => out.push(Violation::warning(
+            format!("sources[{i}]"),
+            "has no `quote`: add the sentence of the page that states what the record takes from it",
+        )),
+        Some(quote) => {
+            let field = format!("sources[{i}].quote");
+            let length = quote.chars().count();
+            if text(out, &field, quote, Prose) && length > MAX_QUOTE_CHARS {
+                out.push(Violation::error(
+                    field,
+                    format!(
+                        "is {length} characters; quote at most {MAX_QUOTE_CHARS}: the sentence that states the figure, date or attribution"
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(accessed) = source.accessed {
+        let field = format!("sources[{i}].accessed");
+        if accessed > today {
+            out.push(Violation::error(
+                field,
+                format!("{accessed} is in the future (today is {today})"),
+            ));
+        } else if let Some(published) = source.published
+            && accessed < published
+        {
+            out.push(Violation::error(
+                field,
+                format!("{accessed} is before the page was published ({published})"),
+            ));
+        }
     }
 }
 
-/// Checks that a URL is an absolute http(s) address with a plausible host.
+/// Checks a text field: not empty to the eye, and no character its kind may not hold. True when
+/// the text passed, so that rules about its content are only applied to readable text.
+fn text(out: &mut Vec<Violation>, field: &str, value: &str, kind: TextKind) -> bool {
+    if looks_empty(value) {
+        let message = if value.chars().all(char::is_whitespace) {
+            "must not be empty"
+        } else {
+            "holds only invisible characters"
+        };
+        out.push(Violation::error(field, message));
+        return false;
+    }
+    match problem_in(value, kind) {
+        Some(problem) => {
+            out.push(Violation::error(field, problem));
+            false
+        }
+        None => true,
+    }
+}
+
+/// The longest source URL accepted: far beyond any real article's address.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// Checks that a source URL is a plain http(s) address a reviewer can read at a glance: the host
+/// shown is the host visited. Parsed with the WHATWG parser browsers use (the `url` crate), so
+/// what we check is what a browser would open.
 pub fn check_web_url(url: &str) -> Result<(), String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            format!("`{url}` is not an http(s) URL; it must start with https:// or http://")
-        })?;
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let shown = crate::text::echo(url);
+    if url.chars().count() > MAX_URL_CHARS {
         return Err(format!(
-            "`{url}` contains spaces or control characters; percent-encode them"
+            "`{shown}` is longer than {MAX_URL_CHARS} characters; link the page itself"
         ));
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let host = match host_port.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
-        Some(_) => return Err(format!("`{url}` has an invalid port")),
-        None => host_port,
+    if let Some(problem) = crate::text::problem_in(url, crate::text::TextKind::Line) {
+        return Err(format!("`{shown}` {problem}"));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "`{shown}` contains spaces; percent-encode them (%20)"
+        ));
+    }
+    // Browsers read `HTTPS://` as https too, but nobody writes it: require the plain spelling so
+    // that the scheme a reviewer reads is the one checked.
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err(format!(
+            "`{shown}` is not an http(s) URL; it must start with https:// or http://"
+        ));
     };
-    // A trailing dot is a fully qualified host name, and valid.
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let labels_ok = !host.is_empty()
-        && host.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
-    if !labels_ok {
-        return Err(format!("`{url}` has no valid host name"));
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(format!(
+            "`{shown}` has a user name before `@`: the page is on the host after it, not the one a reader sees first; link the real address"
+        ));
+    }
+    if !authority.is_ascii() {
+        return Err(format!(
+            "`{shown}` has a host name with non-ASCII characters, which can imitate another site's name; use the address as the publisher writes it in ASCII"
+        ));
+    }
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{shown}` is not a valid URL: {e}"))?;
+    let host = match parsed.host() {
+        Some(url::Host::Domain(host)) => host,
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {
+            return Err(format!(
+                "`{shown}` points at an IP address; link the publisher's page by its host name"
+            ));
+        }
+        None => return Err(format!("`{shown}` has no host name")),
+    };
+    if host.ends_with('.') {
+        return Err(format!(
+            "`{shown}` has a trailing dot after its host name; remove it"
+        ));
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !host.split('.').all(label_ok) {
+        return Err(format!("`{shown}` has no valid host name"));
+    }
+    if !host.contains('.') || host == "localhost" || host.ends_with(".localhost") {
+        return Err(format!(
+            "`{shown}` has no public host name (`{}`); link a page on the public web",
+            crate::text::echo(host)
+        ));
     }
     Ok(())
 }
@@ -208,8 +354,9 @@ pub fn duplicate_ids(records: &[(&str, &Path)]) -> Vec<Diagnostic> {
         match first {
             Some((first_id, first_path)) if first_id == id => {
                 let message = format!(
-                    "duplicate id `{id}`: {} has the same file name; rename one of them",
-                    first_path.display()
+                    "duplicate id `{}`: {} has the same file name; rename one of them",
+                    echo(id),
+                    shown(first_path)
                 );
                 out.push(Diagnostic {
                     field: Some("id".into()),
@@ -232,15 +379,36 @@ mod tests {
             check_web_url("https://www.fbi.gov/news/press-releases/x?y=1#z"),
             Ok(())
         );
-        assert_eq!(check_web_url("http://localhost:8080/a"), Ok(()));
-        assert!(check_web_url("ftp://x.org/").is_err());
-        assert!(check_web_url("https://").is_err());
-        assert!(check_web_url("https://exa mple.org/").is_err());
-        assert!(check_web_url("https://a..b/").is_err());
-        assert!(check_web_url("www.fbi.gov").is_err());
-        assert_eq!(
-            check_web_url("https://economictimes.indiatimes.com./tech/x.cms"),
-            Ok(())
+        assert_eq!(check_web_url("http://example.org:8080/a?b=c%20d"), Ok(()));
+        let rejected = |url: &str, why: &str| {
+            let message = check_web_url(url).expect_err(url);
+            assert!(message.contains(why), "{url}: {message}");
+        };
+        rejected("https://www.fbi.gov@evil.example/", "user name");
+        rejected("https://user:pw@fbi.gov/", "user name");
+        rejected("https://@fbi.gov/", "user name");
+        rejected("ftp://x.org/", "not an http(s) URL");
+        rejected("javascript:alert(1)", "not an http(s) URL");
+        rejected("HTTPS://fbi.gov/", "not an http(s) URL");
+        rejected("https://", "not a valid URL");
+        rejected("https://exa mple.org/", "spaces");
+        rejected("https://a..b/", "no valid host name");
+        rejected("www.fbi.gov", "not an http(s) URL");
+        rejected("http://localhost:8080/a", "no public host name");
+        rejected("https://intranet/x", "no public host name");
+        rejected("https://127.0.0.1/", "IP address");
+        rejected("https://2130706433/", "IP address");
+        rejected("https://[::1]/", "IP address");
+        rejected("https://fbі.gov/", "non-ASCII");
+        rejected("https://fbi.gov/\u{202E}fdp.exe", "bidirectional");
+        rejected("https://fbi.gov/\u{1b}[2J", "control character");
+        rejected(
+            "https://economictimes.indiatimes.com./tech/x.cms",
+            "trailing dot",
+        );
+        rejected(
+            &format!("https://fbi.gov/{}", "a".repeat(MAX_URL_CHARS)),
+            "longer than",
         );
     }
 

@@ -17,18 +17,35 @@ pub fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let (temp, mut file) = create_temp(dir, &name)?;
     let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         fs::hard_link(&temp, path)
     })();
+    // Only the temporary file this call created is removed, never one that was there before.
     let _ = fs::remove_file(&temp);
     result
+}
+
+/// Creates a temporary file beside the target under a name no one else holds: `create_new`
+/// refuses an existing name, and the next name is tried.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
+    let pid = std::process::id();
+    let mut last = None;
+    for attempt in 0..100 {
+        let temp = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
 }
 
 #[cfg(test)]
@@ -49,6 +66,19 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.toml")]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn leaves_a_file_it_did_not_create_alone() {
+        let dir = std::env::temp_dir().join(format!("heistbrief-temp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("dir");
+        let theirs = dir.join(format!(".a.toml.{}.0.tmp", std::process::id()));
+        fs::write(&theirs, b"not ours").expect("their file");
+        write_new(&dir.join("a.toml"), b"ours").expect("write");
+        assert_eq!(fs::read(&theirs).expect("still there"), b"not ours");
+        assert_eq!(fs::read(dir.join("a.toml")).expect("written"), b"ours");
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -114,9 +114,9 @@ const CASES: &[(&str, i32, &[&str])] = &[
     ),
     (
         "file-name-mismatch",
-        0,
+        1,
         &[
-            "::warning file=incidents/2024/2024-06-01-fixture.toml,line=1,col=8,title=date::date: the file name should start with the theft's date: 2024-05-31-<victim>.toml",
+            "::error file=incidents/2024/2024-06-01-fixture.toml,line=1,col=8,title=date::date: the file name must start with the theft's date: rename it to 2024-05-31-<victim>.toml (keep the old name in `aliases`)",
         ],
     ),
     (
@@ -144,7 +144,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
         "laundering-before-theft",
         1,
         &[
-            "::error file=incidents/2024/2024-05-31-fixture.toml,line=14,col=8,title=laundering[0].date::laundering[0].date: 2024-05-01 is before the theft (2024-05-31)",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=15,col=8,title=laundering[0].date::laundering[0].date: 2024-05-01 is before the theft (2024-05-31)",
         ],
     ),
     (
@@ -160,7 +160,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
         1,
         &[
             "::error file=incidents/2024/2024-05-31-fixture.toml,line=1,col=1,title=victim::victim: missing required field `victim` in the record",
-            "::error file=incidents/2024/2024-05-31-fixture.toml,line=12,col=1,title=sources[1].name::sources[1].name: missing required field `name` in this [[sources]] table",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=13,col=1,title=sources[1].name::sources[1].name: missing required field `name` in this [[sources]] table",
         ],
     ),
     (
@@ -190,7 +190,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
         &[
             "::error file=incidents/2024/2024-05-31-fixture.toml,line=1,col=1,title=amount_usd::amount_usd: missing required field `amount_usd` in the record",
             "::error file=incidents/2024/2024-05-31-fixture.toml,line=5,col=1,title=amout_usd::amout_usd: unknown field `amout_usd`; did you mean `amount_usd`?",
-            "::error file=incidents/2024/2024-05-31-fixture.toml,line=12,col=1,title=sources[0].colour::sources[0].colour: unknown field `colour`; expected one of: name, url, published, amount_usd",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=12,col=1,title=sources[0].colour::sources[0].colour: unknown field `colour`; expected one of: name, url, published, amount_usd, quote, accessed",
         ],
     ),
     ("valid", 0, &[]),

@@ -21,6 +21,8 @@ const ARGS: &[&str] = &[
     "FBI",
     "--source-url",
     "https://fbi.test/fixture",
+    "--source-quote",
+    "The fixture exchange lost $305 million.",
 ];
 
 #[test]

@@ -1,10 +1,11 @@
 //! `heistbrief check`: validate every record and report problems for people, CI or programs.
 
-use super::{Failure, IncidentsArg, today};
+use super::{Failure, IncidentsArg, emit, today};
 use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
 use crate::load::load_dir;
+use crate::text::shown;
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -22,20 +23,24 @@ pub enum CheckFormat {
     Json,
 }
 
-pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let loaded = load_dir(&args.incidents.incidents, today()?)?;
     let errors = loaded.error_count();
     let warnings = loaded.diagnostics.len() - errors;
     match args.format {
-        CheckFormat::Json => print!("{}", render_json(&loaded.diagnostics)),
-        CheckFormat::Github => print!("{}", render_github(&loaded.diagnostics)),
+        CheckFormat::Json => {
+            let json = render_json(&loaded.diagnostics)
+                .map_err(|e| Failure::usage(format!("cannot write the problems as JSON: {e}")))?;
+            emit(out, &json)?;
+        }
+        CheckFormat::Github => emit(out, &render_github(&loaded.diagnostics))?,
         CheckFormat::Human => {
             let color = ColorChoice::for_stream(std::io::stdout().is_terminal());
-            print!("{}", render_human(&loaded.diagnostics, color));
+            emit(out, &render_human(&loaded.diagnostics, color))?;
         }
     }
     if args.format != CheckFormat::Json {
-        let folder = args.incidents.incidents.display();
+        let folder = shown(&args.incidents.incidents);
         let files = plural(loaded.files, "record");
         let summary = match (errors, warnings) {
             (0, 0) => format!("checked {files} in {folder}: no problems"),
@@ -49,12 +54,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         };
         // The summary is for people: keep it off stdout when stdout is a machine format.
         if args.format == CheckFormat::Human {
-            println!("{summary}")
+            emit(out, &format!("{summary}\n"))?;
         } else {
-            eprintln!("{summary}")
+            let _ = writeln!(std::io::stderr(), "{summary}");
         }
     }
-    Ok(if errors > 0 { 1 } else { 0 })
+    Ok(if loaded.has_io_problems() {
+        2
+    } else if errors > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 pub fn plural(n: usize, noun: &str) -> String {

@@ -1,6 +1,6 @@
 //! `heistbrief list`: the incidents of a period as a table, CSV or JSON.
 
-use super::{Failure, IncidentsArg, PeriodArgs, load_clean};
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_clean};
 use crate::incident::{Incident, UsdTotal};
 use crate::money;
 use clap::{Args, ValueEnum};
@@ -32,7 +32,7 @@ pub enum ListFormat {
     Json,
 }
 
-pub fn run(args: &ListArgs) -> Result<u8, Failure> {
+pub fn run(args: &ListArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let period = args.period.period()?;
     let loaded = load_clean(&args.incidents)?;
     let mut selected: Vec<&Incident> = loaded
@@ -50,7 +50,7 @@ pub fn run(args: &ListArgs) -> Result<u8, Failure> {
                 .then(a.id.cmp(&b.id))
         }),
     }
-    let out = match args.format {
+    let text = match args.format {
         ListFormat::Table => table(&selected),
         ListFormat::Csv => csv(&selected),
         ListFormat::Json => {
@@ -58,7 +58,7 @@ pub fn run(args: &ListArgs) -> Result<u8, Failure> {
                 + "\n"
         }
     };
-    print!("{out}");
+    emit(out, &text)?;
     Ok(0)
 }
 

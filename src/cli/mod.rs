@@ -1,6 +1,7 @@
 //! The command line: argument definitions, dispatch, and the exit-code policy.
 //!
-//! Exit codes: 0 success; 1 the data has problems; 2 usage or I/O errors.
+//! Exit codes: 0 success (also when the reader of standard output went away); 1 the data has
+//! problems; 2 usage or I/O errors, including a failed write.
 
 mod check;
 mod list;
@@ -10,9 +11,10 @@ mod stats;
 use crate::diagnostic::{ColorChoice, Diagnostic, render_human};
 use crate::load::{Loaded, load_dir};
 use crate::period::Period;
+use crate::text::shown;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -102,6 +104,30 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// A failed write to standard output. A closed pipe (`heistbrief list | head -1`) means the
+    /// reader has all it wanted: end quietly with success, as ripgrep does. Anything else (a
+    /// full disk) is an I/O error.
+    pub fn output(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure {
+                code: 0,
+                message: String::new(),
+            }
+        } else {
+            Failure {
+                code: 2,
+                message: format!("cannot write to standard output: {e}"),
+            }
+        }
+    }
+}
+
+/// Writes a command's output, mapping a failed write to [`Failure::output`].
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    out.write_all(text.as_bytes()).map_err(Failure::output)
+}
+
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
         Failure {
@@ -111,18 +137,18 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// Runs a parsed command; `Ok` carries the exit code for a command that ran to the end.
-pub fn run(cli: Cli) -> Result<u8, Failure> {
-    match cli.command {
-        Command::Check(args) => check::run(&args),
-        Command::List(args) => list::run(&args),
-        Command::New(args) => new::run(&args),
-        Command::Stats(args) => stats::run(&args),
-        Command::Schema => {
-            print!("{}", crate::schema::incident_schema_json());
-            Ok(0)
-        }
-    }
+/// Runs a parsed command, writing its output to `out`; `Ok` carries the exit code for a command
+/// that ran to the end. Output is flushed here, so a write error is never lost in a buffer.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, out),
+        Command::List(args) => list::run(&args, out),
+        Command::New(args) => new::run(&args, out),
+        Command::Stats(args) => stats::run(&args, out),
+        Command::Schema => emit(out, &crate::schema::incident_schema_json()).map(|()| 0),
+    }?;
+    out.flush().map_err(Failure::output)?;
+    Ok(code)
 }
 
 /// Today's date: the local date, or `HEISTBRIEF_TODAY` (YYYY-MM-DD) for reproducible runs.
@@ -156,10 +182,15 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
         return Ok(());
     }
     let color = ColorChoice::for_stream(std::io::stderr().is_terminal());
-    eprint!("{}", render_human(&errors, color));
-    Err(Failure::data(format!(
+    // Diagnostics on stderr are a courtesy before the failure itself: a closed stderr must not
+    // turn the data error into a panic.
+    let _ = std::io::stderr().write_all(render_human(&errors, color).as_bytes());
+    let failure = Failure::data(format!(
         "{} in {}{hint}",
         check::plural(errors.len(), "problem"),
-        place.display()
-    )))
+        shown(place)
+    ));
+    // A file that could not be read is an I/O error, whatever else is wrong.
+    let code = if errors.iter().any(|d| d.io) { 2 } else { 1 };
+    Err(Failure { code, ..failure })
 }

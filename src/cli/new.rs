@@ -4,6 +4,7 @@ use super::{Failure, today};
 use crate::diagnostic::Diagnostic;
 use crate::incident::{Attribution, Keyword, Vector, VictimKind};
 use crate::load::{record_files, record_id};
+use crate::text::shown;
 use crate::validate::check_file;
 use crate::write::write_new;
 use chrono::NaiveDate;
@@ -37,30 +38,32 @@ pub struct NewArgs {
     /// URL of the page that states the figure.
     #[arg(long, value_name = "URL")]
     pub source_url: String,
+    /// The sentence of that page that states the figure, verbatim (at most 300 characters);
+    /// recorded with today's date as the day the page was read.
+    #[arg(long, value_name = "TEXT")]
+    pub source_quote: Option<String>,
     /// Two or three sentences; without it a one-line summary is made from the fields.
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
 }
 
-pub fn run(args: &NewArgs) -> Result<u8, Failure> {
+pub fn run(args: &NewArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let id = format!("{}-{}", args.date, slug(&args.victim));
-    let path = args
-        .incidents
-        .join(args.date.format("%Y").to_string())
-        .join(format!("{id}.toml"));
-    if path.exists() {
+    let year_dir = args.incidents.join(args.date.format("%Y").to_string());
+    let path = year_dir.join(format!("{id}.toml"));
+    if path.symlink_metadata().is_ok() {
         return Err(Failure::usage(format!(
             "{} already exists; edit it, or choose another --victim",
-            path.display()
+            shown(&path)
         )));
     }
     if let Some(existing) = find_id(&args.incidents, &id)? {
         return Err(Failure::usage(format!(
             "a record with id `{id}` already exists at {}",
-            existing.display()
+            shown(&existing)
         )));
     }
-    let text = record_text(args, schema_directive(&args.incidents));
+    let text = record_text(args, schema_directive(&args.incidents), today()?);
     let (incident, diagnostics) = check_file(&path, text.as_bytes(), &id, today()?);
     if incident.is_none() {
         let problems: Vec<String> = diagnostics
@@ -73,15 +76,48 @@ pub fn run(args: &NewArgs) -> Result<u8, Failure> {
             problems.join("\n")
         )));
     }
+    real_folder(&year_dir)?;
     write_new(&path, text.as_bytes())
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
-    println!("wrote {}", path.display());
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", shown(&path))))?;
+    let mut report = format!("wrote {}\n", shown(&path));
     if args.summary.is_none() {
-        println!(
-            "note: the summary was made from the fields; replace it with two or three sentences of your own"
-        );
+        report.push_str("note: the summary was made from the fields; replace it with two or three sentences of your own\n");
     }
+    // The record is on disk whatever happens now; a failed report must not hide that.
+    out.write_all(report.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match Failure::output(e) {
+            quiet if quiet.code == 0 => quiet,
+            failure => Failure {
+                message: format!(
+                    "wrote {}, but could not say so: {}",
+                    shown(&path),
+                    failure.message
+                ),
+                ..failure
+            },
+        })?;
     Ok(0)
+}
+
+/// Makes sure the year folder is a real folder inside the incidents folder, creating it if
+/// needed. A symbolic link would send the record somewhere else, where `check` (which never
+/// follows links) would not see it.
+fn real_folder(dir: &Path) -> Result<(), Failure> {
+    match dir.symlink_metadata() {
+        Ok(m) if m.file_type().is_symlink() => Err(Failure::usage(format!(
+            "nothing written: {} is a symbolic link, and `check` does not follow links, so the record would never be validated; make it a real folder",
+            shown(dir)
+        ))),
+        Ok(m) if !m.is_dir() => Err(Failure::usage(format!(
+            "nothing written: {} is not a folder",
+            shown(dir)
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::usage(format!("cannot create {}: {e}", shown(dir)))),
+        Err(e) => Err(Failure::usage(format!("cannot read {}: {e}", shown(dir)))),
+    }
 }
 
 /// A problem in the generated text, named by the option that supplied the value.
@@ -90,6 +126,7 @@ fn as_flag_problem(d: &Diagnostic) -> String {
     let flag = match field {
         "sources[0].url" => "--source-url".to_owned(),
         "sources[0].name" => "--source-name".to_owned(),
+        "sources[0].quote" => "--source-quote".to_owned(),
         other => format!("--{}", other.replace('_', "-")),
     };
     format!("error: {flag}: {}", d.message)
@@ -136,7 +173,7 @@ fn quoted(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
-fn record_text(args: &NewArgs, schema: Option<&str>) -> String {
+fn record_text(args: &NewArgs, schema: Option<&str>, today: NaiveDate) -> String {
     let summary = args.summary.clone().unwrap_or_else(|| {
         format!(
             "{} ({}) lost ${} on {} ({}).",
@@ -175,7 +212,7 @@ summary = {summary}
 [[sources]]
 name = {source_name}
 url = {source_url}
-# published = YYYY-MM-DD
+{quote}# published = YYYY-MM-DD
 # amount_usd = 0                   # optional: this source's own estimate of the theft
 ",
         date = args.date,
@@ -187,6 +224,10 @@ url = {source_url}
         summary = quoted(&summary),
         source_name = quoted(&args.source_name),
         source_url = quoted(&args.source_url),
+        quote = match &args.source_quote {
+            Some(quote) => format!("quote = {}\naccessed = {today}\n", quoted(quote)),
+            None => "# quote = \"\"                     # the page's sentence that states the figure\n# accessed = YYYY-MM-DD           # the day you read it\n".to_owned(),
+        },
     );
     out
 }

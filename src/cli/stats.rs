@@ -1,11 +1,12 @@
 //! `heistbrief stats`: the period's figures as a summary, as the contract's JSON, or one table as CSV.
 
 use super::list::csv_cell;
-use super::{Failure, IncidentsArg, PeriodArgs, load_clean, stop_on_errors, today};
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_clean, stop_on_errors, today};
 use crate::benchmark::{Benchmark, read_benchmarks};
 use crate::money::compact;
 use crate::period::Period;
 use crate::stats::{Figures, Group, figures};
+use crate::text::shown;
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub enum CsvTable {
     Benchmarks,
 }
 
-pub fn run(args: &StatsArgs) -> Result<u8, Failure> {
+pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let period = match args.period.period()? {
         Some(period) => period,
         None => Period::last_complete_month(today()?),
@@ -48,14 +49,14 @@ pub fn run(args: &StatsArgs) -> Result<u8, Failure> {
     let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
     let loaded = load_clean(&args.incidents)?;
     let figures = figures(&loaded.incidents, period, &benchmarks);
-    let out = if args.json {
+    let text = if args.json {
         serde_json::to_string_pretty(&figures).map_err(|e| Failure::data(e.to_string()))? + "\n"
     } else if let Some(table) = args.csv {
         csv(&figures, table)
     } else {
         summary(&figures)
     };
-    print!("{out}");
+    emit(out, &text)?;
     Ok(0)
 }
 
@@ -67,12 +68,8 @@ fn load_benchmarks(path: Option<&Path>) -> Result<Vec<Benchmark>, Failure> {
         None if default.exists() => default,
         None => return Ok(Vec::new()),
     };
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read benchmarks file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let bytes = crate::load::read_regular_file(path)
+        .map_err(|e| Failure::usage(format!("cannot read benchmarks file {}: {e}", shown(path))))?;
     let (benchmarks, problems) = read_benchmarks(path, &bytes);
     stop_on_errors(&problems, path, "")?;
     Ok(benchmarks)

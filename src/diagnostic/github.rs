@@ -6,16 +6,19 @@ use std::fmt::Write;
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let title = d.field.as_deref().unwrap_or("heistbrief");
+        let title = d
+            .field
+            .as_deref()
+            .map_or_else(|| "heistbrief".to_owned(), crate::text::echo);
         let _ = writeln!(
             out,
             "::{} file={},line={},col={},title={}::{}",
             d.severity.as_str(),
-            escape_property(&d.path.to_string_lossy()),
+            escape_property(&crate::text::shown(&d.path)),
             d.line,
             d.column,
-            escape_property(title),
-            escape_data(&d.headline())
+            escape_property(&title),
+            escape_data(&d.shown_headline())
         );
     }
     out
@@ -43,7 +46,23 @@ mod tests {
         d.field = Some("sources[0].url".into());
         assert_eq!(
             render_github(&[d]),
-            "::error file=dir%2Ca%3Ab.toml,line=1,col=1,title=sources[0].url::sources[0].url: 100%25 wrong%0Areally\n"
+            "::error file=dir%2Ca%3Ab.toml,line=1,col=1,title=sources[0].url::sources[0].url: 100%25 wrong\\nreally\n"
         );
+    }
+
+    #[test]
+    fn text_from_records_cannot_forge_a_command_or_an_escape() {
+        let mut d = Diagnostic::for_file(
+            Path::new("a\n::error file=x::forged.toml"),
+            "unknown value `x\r\n::warning::y\u{1b}]0;t\u{7}\u{202E}`",
+        );
+        d.field = Some("\"k\n::error::z\"".into());
+        let out = render_github(&[d]);
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{202E}', '\r']),
+            "{out}"
+        );
+        assert!(out.contains("\\u{1b}]0;t\\u{7}\\u{202e}"), "{out}");
     }
 }

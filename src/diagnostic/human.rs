@@ -1,6 +1,7 @@
 //! rustc-style output: `path:line:col: error: field: message`, the line, and a caret under it.
 
 use super::{Diagnostic, Severity};
+use crate::text::shown;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,35 +36,30 @@ pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
             Severity::Error => ("1;31", "error"),
             Severity::Warning => ("1;33", "warning"),
         };
-        let location = format!("{}:{}:{}:", d.path.display(), d.line, d.column);
+        let location = format!("{}:{}:{}:", shown(&d.path), d.line, d.column);
         let _ = writeln!(
             out,
             "{} {} {}",
             color.paint("1", &location),
             color.paint(code, &format!("{label}:")),
-            color.paint("1", &d.headline())
+            color.paint("1", &d.shown_headline())
         );
-        if let Some(line) = &d.source_line {
+        if let Some(excerpt) = &d.excerpt {
             let gutter = d.line.to_string();
             let pad = " ".repeat(gutter.len());
-            // Tabs keep their width so the caret lines up under the offending text.
-            let lead: String = line
-                .chars()
-                .take(d.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = writeln!(out, "{pad} {}", color.paint("1;34", "|"));
+            let bar = color.paint("1;34", "|");
+            let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(
                 out,
-                "{} {} {line}",
+                "{} {bar} {}",
                 color.paint("1;34", &gutter),
-                color.paint("1;34", "|")
+                excerpt.text
             );
             let _ = writeln!(
                 out,
-                "{pad} {} {lead}{}",
-                color.paint("1;34", "|"),
-                color.paint(code, &"^".repeat(d.width))
+                "{pad} {bar} {}{}",
+                " ".repeat(excerpt.caret),
+                color.paint(code, &"^".repeat(excerpt.width))
             );
         }
         out.push('\n');

@@ -30,6 +30,8 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// Shown lossily when the name is not UTF-8, never dropped.
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -37,12 +39,69 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
-    /// The offending line of the file, for the caret display.
+    /// The file or folder could not be read: an I/O problem (exit 2), not a data problem.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub io: bool,
+    /// A bounded piece of the offending line around the caret, for people.
     #[serde(skip)]
-    pub source_line: Option<String>,
-    /// How many characters the caret underlines (at least 1).
-    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// Up to [`Excerpt::BEFORE`] characters before the caret and [`Excerpt::AFTER`] from it, escaped
+/// for a terminal. Bounded so that a thousand problems on one long line cost a thousand short
+/// strings, not a thousand copies of the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// Characters of `text` before the caret.
+    pub caret: usize,
+    /// Characters the caret underlines (at least 1).
     pub width: usize,
+}
+
+impl Excerpt {
+    pub const BEFORE: usize = 40;
+    pub const AFTER: usize = 60;
+
+    /// The excerpt of `line` (one line of text) for a caret at byte `start` underlining up to
+    /// byte `end`, both within the line.
+    fn new(line: &str, start: usize, end: usize) -> Self {
+        let (head, tail) = line.split_at(start);
+        let mut before: Vec<char> = head.chars().rev().take(Excerpt::BEFORE + 1).collect();
+        let cut_before = before.len() > Excerpt::BEFORE;
+        before.truncate(Excerpt::BEFORE);
+        before.reverse();
+        let mut text = String::new();
+        if cut_before {
+            text.push('…');
+        }
+        for c in &before {
+            text.push_str(&crate::text::escape(c.encode_utf8(&mut [0; 4])));
+        }
+        let caret = text.chars().count();
+        let underlined = end - start;
+        let mut width = 0;
+        for (taken, (offset, c)) in tail.char_indices().enumerate() {
+            if taken == Excerpt::AFTER {
+                text.push('…');
+                break;
+            }
+            let shown = crate::text::escape(c.encode_utf8(&mut [0; 4])).into_owned();
+            if offset < underlined {
+                width += shown.chars().count();
+            }
+            text.push_str(&shown);
+        }
+        Excerpt {
+            text,
+            caret,
+            width: width.max(1),
+        }
+    }
+}
+
+fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 impl Diagnostic {
@@ -55,8 +114,16 @@ impl Diagnostic {
             column: 1,
             field: None,
             message: message.into(),
-            source_line: None,
-            width: 1,
+            io: false,
+            excerpt: None,
+        }
+    }
+
+    /// A file or folder that could not be read.
+    pub fn unreadable(path: &Path, error: &std::io::Error) -> Self {
+        Diagnostic {
+            io: true,
+            ..Diagnostic::for_file(path, format!("cannot read: {error}"))
         }
     }
 
@@ -67,14 +134,15 @@ impl Diagnostic {
         field: Option<String>,
         message: impl Into<String>,
     ) -> Self {
-        let (line, column) = file.line_column(span.start);
+        let start = floor_char_boundary(file.text, span.start);
+        let (line, column) = file.line_column(start);
+        let line_start = file.line_start(line);
         let line_text = file.line_text(line);
         // The caret underlines the span, cut at the end of its first line.
-        let start = span.start.min(file.text.len());
-        let end = span
-            .end
-            .min(file.line_start(line) + line_text.len())
-            .max(start);
+        let end = floor_char_boundary(
+            file.text,
+            span.end.clamp(start, line_start + line_text.len()),
+        );
         Diagnostic {
             severity: Severity::Error,
             path: file.path.to_path_buf(),
@@ -82,8 +150,14 @@ impl Diagnostic {
             column,
             field,
             message: message.into(),
-            source_line: Some(line_text.to_owned()),
-            width: file.text[start..end].chars().count().max(1),
+            io: false,
+            excerpt: Some(Excerpt::new(
+                line_text,
+                (start - line_start).min(line_text.len()),
+                (end - line_start)
+                    .min(line_text.len())
+                    .max(start - line_start),
+            )),
         }
     }
 
@@ -104,6 +178,15 @@ impl Diagnostic {
         }
     }
 
+    /// The headline as a terminal or CI log may show it: one line, escaped, and bounded.
+    pub fn shown_headline(&self) -> String {
+        let message = crate::text::escape(&crate::text::clip(&self.message, 400)).into_owned();
+        match &self.field {
+            Some(field) => format!("{}: {message}", crate::text::echo(field)),
+            None => message,
+        }
+    }
+
     /// Order by file, then position, so output is stable whatever order files were parsed in.
     pub fn sort(diagnostics: &mut [Diagnostic]) {
         diagnostics.sort_by(|a, b| {
@@ -113,12 +196,26 @@ impl Diagnostic {
     }
 }
 
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Bytes per block of the character-count index: a column costs at most one block's scan.
+const CHAR_BLOCK: usize = 256;
+
 /// A file's text with an index of where its lines start, to turn byte offsets into line:column.
 pub struct SourceText<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     /// Built on first use: most files never need a line number.
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// Characters before each [`CHAR_BLOCK`]-byte block, so that columns on a long line cost
+    /// O(1) each rather than a scan from the line's start (problems on one line stay linear).
+    chars_before_block: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> SourceText<'a> {
@@ -127,6 +224,7 @@ impl<'a> SourceText<'a> {
             path,
             text,
             line_starts: std::cell::OnceCell::new(),
+            chars_before_block: std::cell::OnceCell::new(),
         }
     }
 
@@ -138,16 +236,29 @@ impl<'a> SourceText<'a> {
         })
     }
 
+    /// Characters in `text[..offset]`: every byte that does not continue a UTF-8 sequence
+    /// starts a character.
+    fn chars_before(&self, offset: usize) -> usize {
+        let starts = |bytes: &[u8]| bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let index = self.chars_before_block.get_or_init(|| {
+            let mut total = 0;
+            let mut index = vec![0];
+            for block in self.text.as_bytes().chunks(CHAR_BLOCK) {
+                total += starts(block);
+                index.push(total);
+            }
+            index
+        });
+        let block = offset / CHAR_BLOCK;
+        index[block] + starts(&self.text.as_bytes()[block * CHAR_BLOCK..offset])
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = floor_char_boundary(self.text, offset);
         let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts()[line_index];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         (line_index + 1, column)
     }
 
@@ -158,21 +269,61 @@ impl<'a> SourceText<'a> {
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &'a str {
         let start = self.line_start(line);
-        let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].trim_end_matches('\r')
+        let end = self
+            .line_starts()
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
     }
 }
 
-/// Diagnostics as a JSON array, for other programs.
-pub fn render_json(diagnostics: &[Diagnostic]) -> String {
-    // Serialising plain strings and integers cannot fail.
-    serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_owned()) + "\n"
+/// Diagnostics as a JSON array, for other programs. Every problem is in it: paths that are not
+/// UTF-8 are written lossily, and characters that would act on a terminal showing the JSON are
+/// written as `\u` escapes (the same strings to a JSON reader).
+pub fn render_json(diagnostics: &[Diagnostic]) -> Result<String, serde_json::Error> {
+    Ok(crate::text::escape_json(&serde_json::to_string_pretty(diagnostics)?) + "\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_and_escaped_around_the_caret() {
+        let line = format!(
+            "{}victim = \"\u{1b}]0;x\"{}",
+            "a".repeat(500),
+            "b".repeat(500)
+        );
+        let file = SourceText::new(Path::new("x.toml"), &line);
+        let at = 500 + "victim = ".len();
+        let d = Diagnostic::at(&file, at..at + 9, None, "m");
+        let excerpt = d.excerpt.expect("excerpt");
+        assert_eq!(d.column, 510);
+        assert!(
+            excerpt
+                .text
+                .starts_with(&format!("…{}victim = ", "a".repeat(31)))
+        );
+        assert!(excerpt.text.contains("\"\\u{1b}]0;x\""), "{}", excerpt.text);
+        assert!(excerpt.text.ends_with('…'));
+        assert_eq!(
+            excerpt.text.chars().count(),
+            1 + 40 + 60 + 1 + "\\u{1b}".len() - 1
+        );
+        assert_eq!(
+            (excerpt.caret, excerpt.width),
+            (41, 9 + "\\u{1b}".len() - 1)
+        );
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters() {
+        let line = "ë".repeat(1000) + "x";
+        let file = SourceText::new(Path::new("x.toml"), &line);
+        assert_eq!(file.line_column(2000), (1, 1001));
+        assert_eq!(file.line_column(1000), (1, 501));
+    }
 
     #[test]
     fn offsets_map_to_lines_and_character_columns() {
@@ -191,8 +342,9 @@ mod tests {
         let text = "victim = \"Zoë\"\nnext = 1\n";
         let file = SourceText::new(Path::new("x.toml"), text);
         let d = Diagnostic::at(&file, 9..16, Some("victim".into()), "m");
-        assert_eq!((d.line, d.column, d.width), (1, 10, 5));
+        let width = |d: &Diagnostic| d.excerpt.as_ref().map_or(0, |e| e.width);
+        assert_eq!((d.line, d.column, width(&d)), (1, 10, 5));
         let spanning = Diagnostic::at(&file, 0..text.len(), None, "m");
-        assert_eq!(spanning.width, "victim = \"Zoë\"".chars().count());
+        assert_eq!(width(&spanning), "victim = \"Zoë\"".chars().count());
     }
 }

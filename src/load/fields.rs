@@ -11,28 +11,41 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// The byte span of a field's value, by field path (`amount_usd`, `sources[1].url`), found by
-/// parsing the text again. Only a rule that fails needs a place, so reading records does not
-/// keep a map of every field's span.
+/// The byte span of a field's value, by field path (`amount_usd`, `sources[1].url`).
 pub fn span_of(text: &str, field: &str) -> Option<Range<usize>> {
-    let document = DeTable::parse(text).ok()?;
-    let mut table = document.get_ref();
-    let mut segments = field.split('.').peekable();
-    while let Some(segment) = segments.next() {
-        let (key, index) = match segment.split_once('[') {
-            Some((key, rest)) => (key, rest.strip_suffix(']')?.parse::<usize>().ok()),
-            None => (segment, None),
-        };
-        let mut value = table.get(key)?;
-        if let Some(i) = index {
-            value = value.get_ref().as_array()?.get(i)?;
-        }
-        if segments.peek().is_none() {
-            return Some(value.span());
-        }
-        table = value.get_ref().as_table()?;
+    Spans::parse(text).of(field)
+}
+
+/// A file parsed once more to place the rules that failed. Only a file with a broken rule needs
+/// places, so reading records does not keep a map of every field's span; parsing once per file
+/// (not once per problem) keeps a file with thousands of problems linear.
+pub struct Spans<'i>(Option<Spanned<DeTable<'i>>>);
+
+impl<'i> Spans<'i> {
+    pub fn parse(text: &'i str) -> Self {
+        Spans(DeTable::parse(text).ok())
     }
-    None
+
+    /// The span of a field's value, by field path.
+    pub fn of(&self, field: &str) -> Option<Range<usize>> {
+        let mut table = self.0.as_ref()?.get_ref();
+        let mut segments = field.split('.').peekable();
+        while let Some(segment) = segments.next() {
+            let (key, index) = match segment.split_once('[') {
+                Some((key, rest)) => (key, rest.strip_suffix(']')?.parse::<usize>().ok()),
+                None => (segment, None),
+            };
+            let mut value = table.get(key)?;
+            if let Some(i) = index {
+                value = value.get_ref().as_array()?.get(i)?;
+            }
+            if segments.peek().is_none() {
+                return Some(value.span());
+            }
+            table = value.get_ref().as_table()?;
+        }
+        None
+    }
 }
 
 /// A field's path, formatted only when a diagnostic needs it: reading stays allocation-free.
@@ -136,7 +149,7 @@ impl<'f, 'a> Reader<'f, 'a> {
                 Some(candidate) => format!("did you mean `{candidate}`?"),
                 None => format!("expected one of: {}", known.join(", ")),
             };
-            let message = format!("unknown field `{name}`; {hint}");
+            let message = format!("unknown field `{}`; {hint}", crate::text::echo(name));
             self.error(key.span(), t.field(name).name(), message);
         }
     }
@@ -213,6 +226,23 @@ impl<'f, 'a> Reader<'f, 'a> {
                 self.wrong_type(value, field, "a string");
                 None
             }
+        }
+    }
+
+    /// Reports a character `kind` text may not hold; true when there is none.
+    pub(crate) fn readable(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        field: Field<'_>,
+        text: &str,
+        kind: crate::text::TextKind,
+    ) -> bool {
+        match crate::text::problem_in(text, kind) {
+            Some(problem) => {
+                self.error(value.span(), field.name(), problem);
+                false
+            }
+            None => true,
         }
     }
 
@@ -348,7 +378,8 @@ impl<'f, 'a> Reader<'f, 'a> {
             value.span(),
             field.name(),
             format!(
-                "unknown value `{text}`; expected one of {}{hint}",
+                "unknown value `{}`; expected one of {}{hint}",
+                crate::text::echo(text),
                 names.join(", ")
             ),
         );
@@ -412,6 +443,10 @@ fn article(type_name: &str) -> String {
 
 /// The known name closest to a misspelt one, when it is close enough to be a likely typo.
 pub fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Edit distance costs the product of the lengths; a name this long is no typo of a field.
+    if name.len() > 64 {
+        return None;
+    }
     known
         .iter()
         .map(|k| (strsim::damerau_levenshtein(name, k), *k))

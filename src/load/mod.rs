@@ -28,6 +28,11 @@ impl Loaded {
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
+
+    /// Whether a file or folder could not be read at all (an I/O problem, not a data problem).
+    pub fn has_io_problems(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.io)
+    }
 }
 
 /// Loads and validates every record under `root`. Only a missing or unreadable folder is an
@@ -39,12 +44,9 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
     let results: Vec<(Option<Incident>, Vec<Diagnostic>)> = paths
         .par_iter()
         .zip(&ids)
-        .map(|(path, id)| match std::fs::read(path) {
+        .map(|(path, id)| match read_regular_file(path) {
             Ok(bytes) => validate::check_file(path, &bytes, id, today),
-            Err(e) => (
-                None,
-                vec![Diagnostic::for_file(path, format!("cannot read file: {e}"))],
-            ),
+            Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
         })
         .collect();
     let mut incidents = Vec::with_capacity(results.len());
@@ -66,6 +68,51 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         diagnostics,
         files: paths.len(),
     })
+}
+
+/// Reads a file that must be a regular file. A FIFO would block the read forever (a pull request
+/// can commit one), and a device may never end; both are refused before the file is opened,
+/// and checked again on the opened handle.
+pub fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
+    fn refuse(kind: std::fs::FileType) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}, not a regular file", describe(kind)),
+        )
+    }
+    let kind = std::fs::metadata(path)?.file_type();
+    if !kind.is_file() {
+        return Err(refuse(kind));
+    }
+    let mut file = std::fs::File::open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(refuse(kind));
+    }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
+fn describe(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
 }
 
 /// A record's id: its file stem.
