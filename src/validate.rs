@@ -8,7 +8,7 @@ use crate::text::TextKind::{Line, Prose};
 use crate::text::shown;
 use crate::text::{TextKind, echo, looks_empty, problem_in};
 use chrono::NaiveDate;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The first day a theft can have happened: the Bitcoin genesis block.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2009, 1, 3) {
@@ -191,6 +191,17 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         }
         source_trail(&mut out, i, source, today);
     }
+    if incident.id.contains(char::REPLACEMENT_CHARACTER) {
+        out.push(Violation::error(
+            "id",
+            "the file name is not valid UTF-8 (shown with �); rename it to YYYY-MM-DD-victim.toml",
+        ));
+    } else if let Some(problem) = problem_in(&incident.id, Line) {
+        out.push(Violation::error(
+            "id",
+            format!("the file name {problem}; rename it to YYYY-MM-DD-victim.toml"),
+        ));
+    }
     let stem_date = incident
         .id
         .get(..10)
@@ -341,6 +352,42 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Aliases (earlier ids) that collide with an id or with another record's alias: an old id must
+/// lead to one record only.
+pub fn colliding_aliases(
+    ids: &[String],
+    paths: &[PathBuf],
+    aliased: &[(&[String], &Path)],
+) -> Vec<Diagnostic> {
+    let mut owners: std::collections::BTreeMap<&str, &Path> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(paths.iter().map(PathBuf::as_path))
+        .collect();
+    let mut out = Vec::new();
+    for (aliases, path) in aliased {
+        for alias in *aliases {
+            match owners.get(alias.as_str()) {
+                Some(owner) => out.push(Diagnostic {
+                    field: Some("aliases".into()),
+                    ..Diagnostic::for_file(
+                        path,
+                        format!(
+                            "alias `{}` is already the id or an alias of {}; an old id must lead to one record",
+                            echo(alias),
+                            shown(owner)
+                        ),
+                    )
+                }),
+                None => {
+                    owners.insert(alias, path);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Files whose stems collide: ids must be unique across the whole folder.

@@ -6,6 +6,50 @@ use common::{fixture, heistbrief};
 /// (fixture, exit code, the GitHub annotations `check` must print, in order).
 const CASES: &[(&str, i32, &[&str])] = &[
     (
+        "alias-collision",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=1,col=1,title=aliases::aliases: alias `2024-05-30-fixture` is already the id or an alias of incidents/2024/2024-05-30-fixture.toml; an old id must lead to one record",
+        ],
+    ),
+    (
+        "deceptive-url",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=11,col=7,title=sources[0].url::sources[0].url: `https://www.fbi.gov@evil.example/` has a user name before `@`: the page is on the host after it, not the one a reader sees first; link the real address",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=16,col=7,title=sources[1].url::sources[1].url: `http://127.0.0.1/admin` points at an IP address; link the publisher's page by its host name",
+        ],
+    ),
+    (
+        "hostile-key",
+        1,
+        // The quoted key's newline and escape sequence are shown as text: one annotation, no
+        // forged `::error` command, nothing for the terminal to act on.
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=8,col=1,title=key\\n%3A%3Aerror%3A%3Aforged\\u{1b}[2J::key\\n::error::forged\\u{1b}[2J: unknown field `key\\n::error::forged\\u{1b}[2J`; expected one of: date, victim, aliases, victim_kind, country, chains, vector, amount_usd, attribution, attribution_note, actor, summary, tags, laundering, sources",
+        ],
+    ),
+    (
+        "hostile-text",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=2,col=10,title=victim::victim: contains U+000A, a control character; this field is one line",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=7,col=9,title=actor::actor: contains U+001B, a control character; remove it",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=8,col=11,title=summary::summary: contains U+001B, a control character; remove it",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=9,col=9,title=tags[0]::tags[0]: holds only invisible characters",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=12,col=8,title=sources[0].name::sources[0].name: contains U+202E, a bidirectional control character, which changes how the text around it is displayed; remove it",
+        ],
+    ),
+    (
+        "long-quote",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=13,col=12,title=sources[0].accessed::sources[0].accessed: 2024-06-01 is before the page was published (2024-06-10)",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=14,col=9,title=sources[0].quote::sources[0].quote: is 301 characters; quote at most 300: the sentence that states the figure, date or attribution",
+            "::warning file=incidents/2024/2024-05-31-fixture.toml,line=16,col=1,title=sources[1]::sources[1]: has no `quote`: add the sentence of the page that states what the record takes from it",
+        ],
+    ),
+    (
         "amount-huge",
         1,
         &[
@@ -229,4 +273,42 @@ fn every_fixture_folder_has_a_case() {
     let mut cases: Vec<String> = CASES.iter().map(|(c, _, _)| c.to_string()).collect();
     cases.sort();
     assert_eq!(folders, cases);
+}
+
+#[test]
+fn contributing_lists_exactly_the_rules_in_the_code() {
+    let contributing = std::fs::read_to_string(common::repo_root().join("CONTRIBUTING.md"))
+        .expect("CONTRIBUTING.md");
+    let marker = contributing
+        .find("<!-- rules:")
+        .expect("the rules begin marker");
+    let begin = marker
+        + contributing[marker..]
+            .find("-->\n")
+            .map(|i| i + 4)
+            .expect("the marker's end");
+    let end = contributing
+        .find("<!-- end of rules -->")
+        .expect("the rules end marker");
+    assert_eq!(
+        &contributing[begin..end],
+        heistbrief::rules::markdown(),
+        "CONTRIBUTING.md's rules differ from src/rules.rs; copy `rules::markdown()` into it"
+    );
+}
+
+#[test]
+fn every_documented_rule_is_enforced_as_an_error_by_its_fixture() {
+    for rule in heistbrief::rules::RULES {
+        let case = CASES.iter().find(|(name, _, _)| *name == rule.fixture);
+        let Some((_, code, expected)) = case else {
+            panic!("rule without a fixture case: {}", rule.text);
+        };
+        assert_eq!(*code, 1, "{}: the fixture must fail check", rule.fixture);
+        assert!(
+            expected.iter().any(|line| line.starts_with("::error")),
+            "{}: the fixture must produce an error",
+            rule.fixture
+        );
+    }
 }

@@ -134,12 +134,9 @@ fn table(incidents: &[&Incident]) -> String {
     out
 }
 
+/// A table cell: escaped for the terminal, then cut to `max` characters.
 fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        text.chars().take(max - 1).collect::<String>() + "…"
-    }
+    crate::text::clip(&crate::text::escape(text), max).into_owned()
 }
 
 fn csv(incidents: &[&Incident]) -> String {
@@ -168,11 +165,13 @@ fn csv(incidents: &[&Incident]) -> String {
 }
 
 /// RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula.
+/// Cells are one line: control characters are escaped, as on a terminal.
 pub fn csv_cell(text: &str) -> String {
+    let text = crate::text::escape(text);
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
-        text.to_owned()
+        text.into_owned()
     };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

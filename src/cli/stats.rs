@@ -6,6 +6,7 @@ use crate::benchmark::{Benchmark, read_benchmarks};
 use crate::money::compact;
 use crate::period::Period;
 use crate::stats::{Figures, Group, figures};
+use crate::text::escape;
 use crate::text::shown;
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
@@ -234,7 +235,7 @@ fn summary(f: &Figures) -> String {
                 out,
                 "  {}  {:<28} {:>8}",
                 t.date,
-                t.victim,
+                escape(t.victim),
                 compact(t.amount_usd.0.into())
             );
         }
@@ -250,10 +251,10 @@ fn summary(f: &Figures) -> String {
             let _ = writeln!(
                 out,
                 "  {} ({}): {}, from {}",
-                l.service,
+                escape(l.service),
                 l.method,
                 usd,
-                l.ids.join(", ")
+                escape(&l.ids.join(", "))
             );
         }
     }
@@ -270,7 +271,7 @@ fn summary(f: &Figures) -> String {
             let _ = writeln!(
                 out,
                 "  {:<24} {:>3}  {:>8}",
-                g.key,
+                escape(&g.key),
                 g.incidents,
                 compact(g.total_usd)
             );
@@ -286,7 +287,7 @@ fn summary(f: &Figures) -> String {
             let _ = writeln!(
                 out,
                 "  {} {} to {}: {} — ours {} ({}%)",
-                b.publisher,
+                escape(&b.publisher),
                 b.from,
                 b.to,
                 compact(b.amount_usd.0.into()),

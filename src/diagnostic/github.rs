@@ -5,7 +5,25 @@ use std::fmt::Write;
 
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    for shown_item in super::fold_repeats(diagnostics) {
+        let d = match shown_item {
+            super::Shown::One(d) => d,
+            super::Shown::More {
+                path,
+                severity,
+                kind,
+                count,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "::{} file={},title={}::… and {count} more like this in this file; `heistbrief check --format json` lists them all",
+                    severity.as_str(),
+                    escape_property(&crate::text::shown(path)),
+                    escape_property(&crate::text::echo(&kind)),
+                );
+                continue;
+            }
+        };
         let title = d
             .field
             .as_deref()

@@ -1,6 +1,6 @@
 //! rustc-style output: `path:line:col: error: field: message`, the line, and a caret under it.
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Severity, Shown, fold_repeats};
 use crate::text::shown;
 use std::fmt::Write;
 
@@ -31,7 +31,26 @@ impl ColorChoice {
 
 pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    for shown_item in fold_repeats(diagnostics) {
+        let d = match shown_item {
+            Shown::One(d) => d,
+            Shown::More {
+                path,
+                severity,
+                kind,
+                count,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{} … and {count} more {}{} like this in this file ({}); `check --format json` lists them all\n",
+                    color.paint("1", &format!("{}:", shown(path))),
+                    severity.as_str(),
+                    if count == 1 { "" } else { "s" },
+                    crate::text::echo(&kind),
+                );
+                continue;
+            }
+        };
         let (code, label) = match d.severity {
             Severity::Error => ("1;31", "error"),
             Severity::Warning => ("1;33", "warning"),

@@ -178,6 +178,33 @@ impl Diagnostic {
         }
     }
 
+    /// What makes two problems "the same kind": the field with its indexes removed
+    /// (`sources[].url`), or the message when there is no field.
+    pub fn kind(&self) -> String {
+        match &self.field {
+            Some(field) => {
+                let mut kind = String::with_capacity(field.len());
+                let mut in_index = false;
+                for c in field.chars() {
+                    match c {
+                        '[' => {
+                            in_index = true;
+                            kind.push('[');
+                        }
+                        ']' => {
+                            in_index = false;
+                            kind.push(']');
+                        }
+                        c if in_index && c.is_ascii_digit() => {}
+                        c => kind.push(c),
+                    }
+                }
+                kind
+            }
+            None => self.message.clone(),
+        }
+    }
+
     /// The headline as a terminal or CI log may show it: one line, escaped, and bounded.
     pub fn shown_headline(&self) -> String {
         let message = crate::text::escape(&crate::text::clip(&self.message, 400)).into_owned();
@@ -275,6 +302,56 @@ impl<'a> SourceText<'a> {
             .map_or(self.text.len(), |next| next - 1);
         self.text[start..end].trim_end_matches('\r')
     }
+}
+
+/// How many problems of one kind (same file, severity and field, indexes aside) people are
+/// shown before the rest are counted: a file with 20 000 bad sources needs five examples and a
+/// count, not 20 000 screens.
+pub const SHOWN_PER_KIND: usize = 5;
+
+/// What a printer for people shows: a diagnostic, or the count of those held back.
+pub enum Shown<'d> {
+    One(&'d Diagnostic),
+    More {
+        path: &'d Path,
+        severity: Severity,
+        kind: String,
+        count: usize,
+    },
+}
+
+/// The diagnostics (sorted by file) with repeats beyond [`SHOWN_PER_KIND`] folded into one
+/// "… and N more" entry at the end of their file.
+pub fn fold_repeats(diagnostics: &[Diagnostic]) -> Vec<Shown<'_>> {
+    type Counts = std::collections::BTreeMap<(Severity, String), usize>;
+    fn flush<'d>(counts: &mut Counts, path: &'d Path, out: &mut Vec<Shown<'d>>) {
+        for ((severity, kind), n) in std::mem::take(counts) {
+            if n > SHOWN_PER_KIND {
+                out.push(Shown::More {
+                    path,
+                    severity,
+                    kind,
+                    count: n - SHOWN_PER_KIND,
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut counts = Counts::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 && diagnostics[i - 1].path != d.path {
+            flush(&mut counts, &diagnostics[i - 1].path, &mut out);
+        }
+        let n = counts.entry((d.severity, d.kind())).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_KIND {
+            out.push(Shown::One(d));
+        }
+    }
+    if let Some(last) = diagnostics.last() {
+        flush(&mut counts, &last.path, &mut out);
+    }
+    out
 }
 
 /// Diagnostics as a JSON array, for other programs. Every problem is in it: paths that are not

@@ -60,6 +60,14 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         .zip(paths.iter().map(PathBuf::as_path))
         .collect();
     diagnostics.extend(validate::duplicate_ids(&named));
+    // Ids are file stems, so a valid record's path is found by its id.
+    let path_of: std::collections::HashMap<&str, &Path> = named.iter().copied().collect();
+    let aliased: Vec<(&[String], &Path)> = incidents
+        .iter()
+        .filter(|i| !i.aliases.is_empty())
+        .filter_map(|i| Some((i.aliases.as_slice(), *path_of.get(i.id.as_str())?)))
+        .collect();
+    diagnostics.extend(validate::colliding_aliases(&ids, &paths, &aliased));
     Diagnostic::sort(&mut diagnostics);
     incidents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     intern_publishers(&mut incidents);
