@@ -66,7 +66,7 @@ fn record_text(n: usize, seq: &mut Sequence) -> (String, String) {
     }
     for s in 0..=seq.next(3) {
         let name = PUBLISHERS[seq.next(5) as usize];
-        text.push_str(&format!("\n[[sources]]\nname = \"{name}\"\nurl = \"https://source.test/{n}/{s}\"\namount_usd = {}\n", 1 + seq.next(2_000_000_000)));
+        text.push_str(&format!("\n[[sources]]\nname = \"{name}\"\nurl = \"https://source.test/{n}/{s}\"\nquote = \"Synthetic quote.\"\namount_usd = {}\n", 1 + seq.next(2_000_000_000)));
     }
     (id, text)
 }
@@ -183,5 +183,29 @@ fn read_100k_files_only(bencher: divan::Bencher) {
             .par_iter()
             .map(|p| std::fs::read(p).expect("read").len())
             .sum::<usize>()
+    });
+}
+
+/// One file with N bad `[[sources]]` (an unsupported URL each): the cost of `check` must grow
+/// linearly with N (it was quadratic when every problem re-parsed the file to find its place).
+#[divan::bench(args = [1_000, 4_000, 20_000], sample_count = 10)]
+fn check_file_with_bad_sources(bencher: divan::Bencher, n: usize) {
+    let mut text = String::from(
+        "date = 2024-05-31\nvictim = \"V\"\nvictim_kind = \"exchange\"\nvector = \"unknown\"\namount_usd = 5\nattribution = \"suspected\"\nsummary = \"s\"\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "[[sources]]\nname = \"X\"\nurl = \"ftp://bad{i}.example/\"\nquote = \"q\"\n"
+        ));
+    }
+    let today = NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
+    bencher.bench(|| {
+        let (_, problems) = heistbrief::validate::check_file(
+            Path::new("x.toml"),
+            text.as_bytes(),
+            "2024-05-31-x",
+            today,
+        );
+        assert_eq!(problems.len(), n);
     });
 }
