@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Fixed "today" so date rules and default periods never depend on the clock.
-pub const TODAY: &str = "2026-11-25";
+pub const TODAY: &str = "2026-11-30";
 
 pub struct Run {
     pub code: i32,
