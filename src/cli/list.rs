@@ -54,8 +54,10 @@ pub fn run(args: &ListArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         ListFormat::Table => table(&selected),
         ListFormat::Csv => csv(&selected),
         ListFormat::Json => {
-            serde_json::to_string_pretty(&selected).map_err(|e| Failure::data(e.to_string()))?
-                + "\n"
+            crate::text::escape_json(
+                &serde_json::to_string_pretty(&selected)
+                    .map_err(|e| Failure::data(e.to_string()))?,
+            ) + "\n"
         }
     };
     emit(out, &text)?;
@@ -191,11 +193,14 @@ mod tests {
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_cell("-5"), "'-5");
+        assert_eq!(csv_cell("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(csv_cell("two\nlines"), "two\\nlines");
     }
 
     #[test]
     fn truncation_marks_the_cut() {
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(truncate("a very long victim name", 10), "a very lo…");
+        assert_eq!(truncate("x\n2024-01-01  forged", 40), "x\\n2024-01-01  forged");
     }
 }

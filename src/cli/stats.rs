@@ -51,7 +51,9 @@ pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     let loaded = load_clean(&args.incidents)?;
     let figures = figures(&loaded.incidents, period, &benchmarks);
     let text = if args.json {
-        serde_json::to_string_pretty(&figures).map_err(|e| Failure::data(e.to_string()))? + "\n"
+        crate::text::escape_json(
+            &serde_json::to_string_pretty(&figures).map_err(|e| Failure::data(e.to_string()))?,
+        ) + "\n"
     } else if let Some(table) = args.csv {
         csv(&figures, table)
     } else {
