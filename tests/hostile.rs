@@ -16,14 +16,12 @@ fn binary() -> Command {
     command
 }
 
-/// Runs `heistbrief ARGS` in `dir` with stdout into a pipe whose reader is already gone.
-fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
+/// Runs `heistbrief ARGS` in `dir` with stdout sent to `stdout`: exit code and stderr.
+fn with_stdout(dir: &Path, args: &[&str], stdout: impl Into<Stdio>) -> (i32, String) {
     let output = binary()
         .args(args)
         .current_dir(dir)
-        .stdout(writer)
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .output()
         .expect("runs");
@@ -33,23 +31,20 @@ fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
-/// Runs `heistbrief ARGS` in `dir` with stdout on /dev/full, where every write fails.
+/// Stdout into a pipe whose reader is already gone: every write fails with a broken pipe.
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    with_stdout(dir, args, writer)
+}
+
+/// Stdout on /dev/full, where every write fails as on a full disk.
 fn with_full_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .expect("/dev/full");
-    let output = binary()
-        .args(args)
-        .current_dir(dir)
-        .stdout(full)
-        .stderr(Stdio::piped())
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    with_stdout(dir, args, full)
 }
 
 const OUTPUT_COMMANDS: &[&[&str]] = &[
