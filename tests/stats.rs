@@ -122,7 +122,7 @@ fn summary_names_the_period_and_the_laundering_of_older_thefts() {
     );
     assert!(
         run.stdout
-            .contains("  Fixture Panel 2017-01-01 to 2024-04-30: $400M — ours $245M (61%)\n"),
+            .contains("  Fixture Panel, A fictional cumulative estimate, 2017-01-01 to 2024-04-30: $400M — ours $245M (61%)\n"),
         "{}",
         run.stdout
     );

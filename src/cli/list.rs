@@ -201,6 +201,9 @@ mod tests {
     fn truncation_marks_the_cut() {
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(truncate("a very long victim name", 10), "a very lo…");
-        assert_eq!(truncate("x\n2024-01-01  forged", 40), "x\\n2024-01-01  forged");
+        assert_eq!(
+            truncate("x\n2024-01-01  forged", 40),
+            "x\\n2024-01-01  forged"
+        );
     }
 }

@@ -288,8 +288,10 @@ fn summary(f: &Figures) -> String {
             let b = &c.benchmark;
             let _ = writeln!(
                 out,
-                "  {} {} to {}: {} — ours {} ({}%)",
+                // The title tells an original figure from the publisher's own restatement of it.
+                "  {}, {}, {} to {}: {} — ours {} ({}%)",
                 escape(&b.publisher),
+                escape(&b.title),
                 b.from,
                 b.to,
                 compact(b.amount_usd.0.into()),
