@@ -103,22 +103,22 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
             format!("{theft} is before the first Bitcoin block ({EARLIEST_DATE})"),
         ));
     }
-    text(&mut out, "victim", &incident.victim, Line);
-    text(&mut out, "summary", &incident.summary, Prose);
+    text(&mut out, || "victim".into(), &incident.victim, Line);
+    text(&mut out, || "summary".into(), &incident.summary, Prose);
     if let Some(note) = &incident.attribution_note {
-        text(&mut out, "attribution_note", note, Prose);
+        text(&mut out, || "attribution_note".into(), note, Prose);
     }
     if let Some(actor) = &incident.actor {
-        text(&mut out, "actor", actor, Line);
+        text(&mut out, || "actor".into(), actor, Line);
     }
     for (i, tag) in incident.tags.iter().enumerate() {
-        text(&mut out, &format!("tags[{i}]"), tag, Line);
+        text(&mut out, || format!("tags[{i}]"), tag, Line);
     }
     for (i, alias) in incident.aliases.iter().enumerate() {
-        let field = format!("aliases[{i}]");
-        if text(&mut out, &field, alias, Line) && alias == &incident.id {
+        let field = || format!("aliases[{i}]");
+        if text(&mut out, field, alias, Line) && alias == &incident.id {
             out.push(Violation::error(
-                field,
+                field(),
                 "is the record's own id; aliases list the ids it had before",
             ));
         }
@@ -135,12 +135,12 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         ));
     }
     for (i, chain) in incident.chains.iter().enumerate() {
-        let field = format!("chains[{i}]");
-        if text(&mut out, &field, chain, Line)
+        let field = || format!("chains[{i}]");
+        if text(&mut out, field, chain, Line)
             && chain.chars().any(|c| c.is_uppercase() || c.is_whitespace())
         {
             out.push(Violation::error(
-                field,
+                field(),
                 format!(
                     "`{}`: chain names are lower-case words, like \"ethereum\"",
                     echo(chain)
@@ -151,7 +151,7 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
     for (i, step) in incident.laundering.iter().enumerate() {
         text(
             &mut out,
-            &format!("laundering[{i}].service"),
+            || format!("laundering[{i}].service"),
             &step.service,
             Line,
         );
@@ -177,7 +177,12 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         ));
     }
     for (i, source) in incident.sources.iter().enumerate() {
-        text(&mut out, &format!("sources[{i}].name"), &source.name, Line);
+        text(
+            &mut out,
+            || format!("sources[{i}].name"),
+            &source.name,
+            Line,
+        );
         if let Err(problem) = check_web_url(&source.url) {
             out.push(Violation::error(format!("sources[{i}].url"), problem));
         }
@@ -228,11 +233,11 @@ fn source_trail(out: &mut Vec<Violation>, i: usize, source: &Source, today: Naiv
             "has no `quote`: add the sentence of the page that states what the record takes from it",
         )),
         Some(quote) => {
-            let field = format!("sources[{i}].quote");
-            let length = quote.chars().count();
-            if text(out, &field, quote, Prose) && length > MAX_QUOTE_CHARS {
+            let field = || format!("sources[{i}].quote");
+            if text(out, field, quote, Prose) && quote.chars().nth(MAX_QUOTE_CHARS).is_some() {
+                let length = quote.chars().count();
                 out.push(Violation::error(
-                    field,
+                    field(),
                     format!(
                         "is {length} characters; quote at most {MAX_QUOTE_CHARS}: the sentence that states the figure, date or attribution"
                     ),
@@ -241,17 +246,17 @@ fn source_trail(out: &mut Vec<Violation>, i: usize, source: &Source, today: Naiv
         }
     }
     if let Some(accessed) = source.accessed {
-        let field = format!("sources[{i}].accessed");
+        let field = || format!("sources[{i}].accessed");
         if accessed > today {
             out.push(Violation::error(
-                field,
+                field(),
                 format!("{accessed} is in the future (today is {today})"),
             ));
         } else if let Some(published) = source.published
             && accessed < published
         {
             out.push(Violation::error(
-                field,
+                field(),
                 format!("{accessed} is before the page was published ({published})"),
             ));
         }
@@ -260,19 +265,20 @@ fn source_trail(out: &mut Vec<Violation>, i: usize, source: &Source, today: Naiv
 
 /// Checks a text field: not empty to the eye, and no character its kind may not hold. True when
 /// the text passed, so that rules about its content are only applied to readable text.
-fn text(out: &mut Vec<Violation>, field: &str, value: &str, kind: TextKind) -> bool {
+/// The field's name is formatted only when there is a problem: valid records allocate nothing.
+fn text(out: &mut Vec<Violation>, field: impl Fn() -> String, value: &str, kind: TextKind) -> bool {
     if looks_empty(value) {
         let message = if value.chars().all(char::is_whitespace) {
             "must not be empty"
         } else {
             "holds only invisible characters"
         };
-        out.push(Violation::error(field, message));
+        out.push(Violation::error(field(), message));
         return false;
     }
     match problem_in(value, kind) {
         Some(problem) => {
-            out.push(Violation::error(field, problem));
+            out.push(Violation::error(field(), problem));
             false
         }
         None => true,
@@ -286,18 +292,21 @@ pub const MAX_URL_CHARS: usize = 2_000;
 /// shown is the host visited. Parsed with the WHATWG parser browsers use (the `url` crate), so
 /// what we check is what a browser would open.
 pub fn check_web_url(url: &str) -> Result<(), String> {
-    let shown = crate::text::echo(url);
+    // Formatted only for a message: most URLs are valid.
+    let shown = || crate::text::echo(url);
     if url.chars().count() > MAX_URL_CHARS {
         return Err(format!(
-            "`{shown}` is longer than {MAX_URL_CHARS} characters; link the page itself"
+            "`{}` is longer than {MAX_URL_CHARS} characters; link the page itself",
+            shown()
         ));
     }
     if let Some(problem) = crate::text::problem_in(url, crate::text::TextKind::Line) {
-        return Err(format!("`{shown}` {problem}"));
+        return Err(format!("`{}` {problem}", shown()));
     }
     if url.chars().any(char::is_whitespace) {
         return Err(format!(
-            "`{shown}` contains spaces; percent-encode them (%20)"
+            "`{}` contains spaces; percent-encode them (%20)",
+            shown()
         ));
     }
     // Browsers read `HTTPS://` as https too, but nobody writes it: require the plain spelling so
@@ -307,33 +316,39 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
         .or_else(|| url.strip_prefix("http://"))
     else {
         return Err(format!(
-            "`{shown}` is not an http(s) URL; it must start with https:// or http://"
+            "`{}` is not an http(s) URL; it must start with https:// or http://",
+            shown()
         ));
     };
     let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
     if authority.contains('@') {
         return Err(format!(
-            "`{shown}` has a user name before `@`: the page is on the host after it, not the one a reader sees first; link the real address"
+            "`{}` has a user name before `@`: the page is on the host after it, not the one a reader sees first; link the real address",
+            shown()
         ));
     }
     if !authority.is_ascii() {
         return Err(format!(
-            "`{shown}` has a host name with non-ASCII characters, which can imitate another site's name; use the address as the publisher writes it in ASCII"
+            "`{}` has a host name with non-ASCII characters, which can imitate another site's name; use the address as the publisher writes it in ASCII",
+            shown()
         ));
     }
-    let parsed = url::Url::parse(url).map_err(|e| format!("`{shown}` is not a valid URL: {e}"))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| format!("`{}` is not a valid URL: {e}", shown()))?;
     let host = match parsed.host() {
         Some(url::Host::Domain(host)) => host,
         Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {
             return Err(format!(
-                "`{shown}` points at an IP address; link the publisher's page by its host name"
+                "`{}` points at an IP address; link the publisher's page by its host name",
+                shown()
             ));
         }
-        None => return Err(format!("`{shown}` has no host name")),
+        None => return Err(format!("`{}` has no host name", shown())),
     };
     if host.ends_with('.') {
         return Err(format!(
-            "`{shown}` has a trailing dot after its host name; remove it"
+            "`{}` has a trailing dot after its host name; remove it",
+            shown()
         ));
     }
     let label_ok = |label: &str| {
@@ -343,11 +358,12 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if !host.split('.').all(label_ok) {
-        return Err(format!("`{shown}` has no valid host name"));
+        return Err(format!("`{}` has no valid host name", shown()));
     }
     if !host.contains('.') || host == "localhost" || host.ends_with(".localhost") {
         return Err(format!(
-            "`{shown}` has no public host name (`{}`); link a page on the public web",
+            "`{}` has no public host name (`{}`); link a page on the public web",
+            shown(),
             crate::text::echo(host)
         ));
     }
