@@ -10,6 +10,7 @@ pub mod incident;
 pub mod load;
 pub mod money;
 pub mod period;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod stats;

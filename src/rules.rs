@@ -61,7 +61,7 @@ pub const RULES: &[Rule] = &[
         fixture: "no-sources",
     },
     Rule {
-        text: "Every `url` is a plain `http://` or `https://` address on a public host name, as a reader sees it: no user name before `@`, no IP address, `localhost` or single-label host, no non-ASCII host name, no trailing dot, no spaces, at most 2,000 characters.",
+        text: "Every `url` is a plain `http://` or `https://` address on a public host name, as a reader sees it: no user name before `@`, no IP address, `localhost` or single-label host, no non-ASCII host name, no trailing dot, no spaces or characters that must be percent-encoded (`<>\"{}|\\^` and backquote), at most 2,000 characters.",
         fixture: "deceptive-url",
     },
     Rule {

@@ -309,6 +309,15 @@ pub fn check_web_url(url: &str) -> Result<(), String> {
             shown()
         ));
     }
+    // RFC 3986 allows these only percent-encoded; unencoded, they can end a Markdown autolink
+    // or an HTML attribute early, so a URL holding one could smuggle text after itself.
+    if let Some(c) = url.chars().find(|c| "<>\"\\`{}|^".contains(*c)) {
+        return Err(format!(
+            "`{}` contains `{c}`, which must be percent-encoded in a URL (as %{:02X})",
+            shown(),
+            u32::from(c)
+        ));
+    }
     // Browsers read `HTTPS://` as https too, but nobody writes it: require the plain spelling so
     // that the scheme a reviewer reads is the one checked.
     let Some(rest) = url
@@ -465,6 +474,8 @@ mod tests {
         rejected("https://fbі.gov/", "non-ASCII");
         rejected("https://fbi.gov/\u{202E}fdp.exe", "bidirectional");
         rejected("https://fbi.gov/\u{1b}[2J", "control character");
+        rejected("https://fbi.gov/a>b", "percent-encoded");
+        rejected("https://fbi.gov/a\"onclick=x", "percent-encoded");
         rejected(
             "https://economictimes.indiatimes.com./tech/x.cms",
             "trailing dot",

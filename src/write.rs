@@ -28,6 +28,42 @@ pub fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Writes every file into `dir`, replacing files of the same name, all or nothing as far as
+/// the file system allows: each file goes to a temporary file first, and only when all of them
+/// are complete are they renamed into place (each rename is atomic). A failure before that
+/// leaves every previous file as it was, and removes the temporary files.
+pub fn replace_all(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<Vec<std::path::PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let mut temps: Vec<std::path::PathBuf> = Vec::with_capacity(files.len());
+    let written = (|| {
+        for (name, contents) in files {
+            let (temp, mut file) = create_temp(dir, name)?;
+            temps.push(temp);
+            file.write_all(contents)?;
+            file.sync_all()?;
+        }
+        Ok::<(), io::Error>(())
+    })();
+    if let Err(e) = written {
+        for temp in &temps {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
+    }
+    let mut done = Vec::with_capacity(files.len());
+    for (temp, (name, _)) in temps.iter().zip(files) {
+        let path = dir.join(name);
+        if let Err(e) = fs::rename(temp, &path) {
+            for temp in &temps {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(e);
+        }
+        done.push(path);
+    }
+    Ok(done)
+}
+
 /// Creates a temporary file beside the target under a name no one else holds: `create_new`
 /// refuses an existing name, and the next name is tried.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {

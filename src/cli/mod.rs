@@ -3,7 +3,9 @@
 //! Exit codes: 0 success (also when the reader of standard output went away); 1 the data has
 //! problems; 2 usage or I/O errors, including a failed write.
 
+mod build;
 mod check;
+mod init;
 mod list;
 mod new;
 mod stats;
@@ -30,12 +32,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the brief for a period as Markdown and HTML, with its charts.
+    Build(build::BuildArgs),
     /// Validate every record and report each problem with file, line and column.
     Check(check::CheckArgs),
     /// List incidents, optionally for one period.
     List(list::ListArgs),
     /// Write a new record file from the given fields, validated before it is written.
     New(new::NewArgs),
+    /// Write the default templates to a folder, to edit.
+    Init(init::InitArgs),
     /// Print the JSON Schema of an incident record.
     Schema,
     /// Figures for a period: totals, groupings, laundering, comparisons, coverage.
@@ -141,7 +147,9 @@ impl From<std::io::Error> for Failure {
 /// that ran to the end. Output is flushed here, so a write error is never lost in a buffer.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     let code = match cli.command {
+        Command::Build(args) => build::run(&args, out),
         Command::Check(args) => check::run(&args, out),
+        Command::Init(args) => init::run(&args, out),
         Command::List(args) => list::run(&args, out),
         Command::New(args) => new::run(&args, out),
         Command::Stats(args) => stats::run(&args, out),
@@ -193,4 +201,19 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
     // A file that could not be read is an I/O error, whatever else is wrong.
     let code = if errors.iter().any(|d| d.io) { 2 } else { 1 };
     Err(Failure { code, ..failure })
+}
+
+/// Reads the benchmarks file: the one named, or `benchmarks.toml` when it exists.
+pub fn load_benchmarks(path: Option<&Path>) -> Result<Vec<crate::benchmark::Benchmark>, Failure> {
+    let default = Path::new("benchmarks.toml");
+    let path = match path {
+        Some(path) => path,
+        None if default.exists() => default,
+        None => return Ok(Vec::new()),
+    };
+    let bytes = crate::load::read_regular_file(path)
+        .map_err(|e| Failure::usage(format!("cannot read benchmarks file {}: {e}", shown(path))))?;
+    let (benchmarks, problems) = crate::benchmark::read_benchmarks(path, &bytes);
+    stop_on_errors(&problems, path, "")?;
+    Ok(benchmarks)
 }

@@ -1,16 +1,14 @@
 //! `heistbrief stats`: the period's figures as a summary, as the contract's JSON, or one table as CSV.
 
 use super::list::csv_cell;
-use super::{Failure, IncidentsArg, PeriodArgs, emit, load_clean, stop_on_errors, today};
-use crate::benchmark::{Benchmark, read_benchmarks};
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean, today};
 use crate::money::compact;
 use crate::period::Period;
 use crate::stats::{Figures, Group, figures};
 use crate::text::escape;
-use crate::text::shown;
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -61,21 +59,6 @@ pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     };
     emit(out, &text)?;
     Ok(0)
-}
-
-/// Reads the benchmarks file: the one named, or `benchmarks.toml` when it exists.
-fn load_benchmarks(path: Option<&Path>) -> Result<Vec<Benchmark>, Failure> {
-    let default = Path::new("benchmarks.toml");
-    let path = match path {
-        Some(path) => path,
-        None if default.exists() => default,
-        None => return Ok(Vec::new()),
-    };
-    let bytes = crate::load::read_regular_file(path)
-        .map_err(|e| Failure::usage(format!("cannot read benchmarks file {}: {e}", shown(path))))?;
-    let (benchmarks, problems) = read_benchmarks(path, &bytes);
-    stop_on_errors(&problems, path, "")?;
-    Ok(benchmarks)
 }
 
 fn csv(f: &Figures, table: CsvTable) -> String {

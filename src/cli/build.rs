@@ -1,0 +1,124 @@
+//! `heistbrief build`: the brief for a period, as Markdown and HTML with its charts.
+
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean, today};
+use crate::period::Period;
+use crate::render::templates::Templates;
+use crate::render::view::{BriefOptions, brief};
+use crate::render::{self, Format};
+use crate::text::shown;
+use chrono::NaiveDate;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub incidents: IncidentsArg,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Published figures to compare with [default: benchmarks.toml, when present].
+    #[arg(long, value_name = "FILE")]
+    pub benchmarks: Option<PathBuf>,
+    /// Folder whose templates replace the built-in ones file by file [default: templates, when present].
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Where the brief is written.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Formats to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html])]
+    pub format: Vec<Format>,
+}
+
+pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
+    let period = match args.period.period()? {
+        Some(period) => period,
+        None => Period::last_complete_month(today()?),
+    };
+    let templates = templates(args.templates.as_deref())?;
+    let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
+    let loaded = load_clean(&args.incidents)?;
+    let options = BriefOptions {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        generated_on: source_date()?,
+    };
+    let view = brief(&loaded.incidents, period, &benchmarks, &options);
+    let stem = format!("brief-{}", period.label());
+    // Everything is rendered before anything is written: a template error leaves the previous
+    // brief as it was.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    for format in formats {
+        match format {
+            Format::Md => {
+                let text =
+                    render::markdown(&view, &templates, Format::Md).map_err(template_failure)?;
+                files.push((format!("{stem}.md"), text.into_bytes()));
+                for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
+                    files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
+                }
+            }
+            Format::Html => {
+                let text = render::html(&view, &templates).map_err(template_failure)?;
+                files.push((format!("{stem}.html"), text.into_bytes()));
+            }
+        }
+    }
+    let written = crate::write::replace_all(&args.out, &files).map_err(|e| {
+        Failure::usage(format!(
+            "cannot write the brief to {}: {e}; the previous brief, if any, is unchanged",
+            shown(&args.out)
+        ))
+    })?;
+    let report: String = written
+        .iter()
+        .map(|path| format!("wrote {}\n", shown(path)))
+        .collect();
+    emit(out, &report)?;
+    Ok(0)
+}
+
+/// The templates: the folder asked for, else `templates/` when it exists, else the defaults.
+fn templates(dir: Option<&Path>) -> Result<Templates, Failure> {
+    let default = Path::new("templates");
+    let dir = match dir {
+        Some(dir) if !dir.is_dir() => {
+            return Err(Failure::usage(format!(
+                "--templates {}: not a folder",
+                shown(dir)
+            )));
+        }
+        Some(dir) => Some(dir),
+        None if default.is_dir() => Some(default),
+        None => None,
+    };
+    match dir {
+        Some(dir) => Templates::with_overrides(dir).map_err(template_failure),
+        None => Ok(Templates::builtin()),
+    }
+}
+
+fn template_failure(e: crate::render::templates::TemplateError) -> Failure {
+    Failure::data(format!(
+        "template error: {e}\nnothing written; the previous brief, if any, is unchanged"
+    ))
+}
+
+/// The "generated on" date: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set, so that
+/// builds are reproducible; no date otherwise.
+fn source_date() -> Result<Option<NaiveDate>, Failure> {
+    let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let seconds: i64 = text.trim().parse().map_err(|_| {
+        Failure::usage(format!(
+            "SOURCE_DATE_EPOCH=`{}` is not a number of seconds",
+            crate::text::echo(&text)
+        ))
+    })?;
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| Some(t.date_naive()))
+        .ok_or_else(|| Failure::usage(format!("SOURCE_DATE_EPOCH={seconds} is out of range")))
+}

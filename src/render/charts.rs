@@ -1,0 +1,672 @@
+//! The brief's charts: each defined once as data (title, text alternative, series, the table
+//! behind it) and drawn with plotters. Today they are drawn to SVG; the definitions carry no
+//! SVG-specific state, so a second plotters backend (the PDF's) can draw the same charts.
+//!
+//! Text is laid out with the bundled Noto Sans metrics (plotters' `ab_glyph` font backend), so
+//! the SVG never depends on the fonts of the machine that builds it.
+
+use super::view::{RecordLink, anchor, trailing_months};
+use super::words;
+use crate::benchmark::Benchmark;
+use crate::incident::{Incident, Keyword, UsdTotal};
+use crate::money::compact;
+use crate::period::Period;
+use crate::stats::Figures;
+use chrono::{Datelike, NaiveDate};
+use plotters::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The bundled font: the charts' text is measured with it and the HTML names it first.
+pub const FONT_REGULAR: &[u8] = include_bytes!("fonts/NotoSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("fonts/NotoSans-Bold.ttf");
+const FAMILY: &str = "sans-serif";
+
+/// Okabe–Ito, the colour-blind-safe palette: blue marks the period, sky blue the rest.
+const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+
+/// Drawn 720 px wide: the text width of an A4 page at print resolution, and a phone's width
+/// scaled down stays legible because labels are at least 13 px.
+const WIDTH: u32 = 720;
+
+#[derive(Debug, Serialize)]
+pub struct Chart {
+    /// `trend`, `annual`, `vectors`, `laundering`: also the file name's last part.
+    pub id: &'static str,
+    pub title: String,
+    /// A sentence that says what the chart shows, for readers who cannot see it.
+    pub alt: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<ChartRow>,
+    /// The SVG file the Markdown links to: `brief-<label>-<id>.svg`, beside the brief.
+    pub file: String,
+    #[serde(skip)]
+    pub svg: String,
+    /// Notes under the table (what a marker means).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChartRow {
+    pub cells: Vec<String>,
+    pub records: Vec<RecordLink>,
+}
+
+impl Chart {
+    /// Every record the chart's table names.
+    pub fn record_ids(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .flat_map(|r| r.records.iter().map(|l| l.id.clone()))
+            .collect()
+    }
+}
+
+fn register_fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bytes are compiled in; a font plotters cannot read is a build defect that every
+        // chart test would show, so there is nothing to report at run time.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_REGULAR);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, FONT_BOLD);
+    });
+}
+
+fn link(incident: &Incident) -> RecordLink {
+    RecordLink {
+        id: incident.id.clone(),
+        victim: incident
+            .victim
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        anchor: anchor(&incident.id),
+        date: words::date(incident.date),
+    }
+}
+
+/// One bar of a vertical bar chart.
+struct Bar {
+    label: String,
+    value: UsdTotal,
+    highlight: bool,
+    /// A small marker at the foot of the bar (months with laundering but no theft).
+    foot_marker: bool,
+}
+
+/// Stolen per month over the 24 months ending with the period, the period's months drawn darker
+/// and outlined, months with laundering but no theft marked at the foot.
+pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -> Chart {
+    let span = trailing_months(period, 24);
+    let mut months: BTreeMap<NaiveDate, (UsdTotal, Vec<&Incident>, bool)> = span
+        .months()
+        .into_iter()
+        .map(|m| (m, (0, Vec::new(), false)))
+        .collect();
+    let month_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    for incident in incidents {
+        if let Some(entry) = months.get_mut(&month_of(incident.date)) {
+            entry.0 += UsdTotal::from(incident.amount_usd.0);
+            entry.1.push(incident);
+        }
+        for step in &incident.laundering {
+            if let Some(entry) = months.get_mut(&month_of(step.effective_date(incident.date))) {
+                entry.2 = true;
+            }
+        }
+    }
+    let bars: Vec<Bar> = months
+        .iter()
+        .map(|(month, (total, records, laundering))| Bar {
+            label: month.format("%b %Y").to_string(),
+            value: *total,
+            highlight: period.contains(*month)
+                || (month <= &period.from && period.from <= last_day(*month)),
+            foot_marker: *laundering && records.is_empty(),
+        })
+        .collect();
+    let in_period: UsdTotal = bars.iter().filter(|b| b.highlight).map(|b| b.value).sum();
+    let peak = bars.iter().max_by_key(|b| b.value);
+    let alt = format!(
+        "Bar chart of US dollars stolen per month from {} to {}. The period's months are drawn darker: {} stolen in them. {}",
+        span.from.format("%B %Y"),
+        span.to.format("%B %Y"),
+        words::money(in_period),
+        match peak {
+            Some(p) if p.value > 0 => format!(
+                "The largest month is {} with {}.",
+                p.label,
+                words::money(p.value)
+            ),
+            _ => "No thefts are recorded in these months.".to_owned(),
+        }
+    );
+    let svg = draw_columns(
+        &format!(
+            "Stolen per month, {} to {}",
+            span.from.format("%b %Y"),
+            span.to.format("%b %Y")
+        ),
+        &bars,
+        &[],
+        4,
+    );
+    let rows = months
+        .into_iter()
+        .map(|(month, (total, mut records, laundering))| {
+            records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+            let mut cells = vec![
+                month.format("%Y-%m").to_string(),
+                records.len().to_string(),
+                compact(total),
+            ];
+            cells.push(if laundering {
+                "yes".into()
+            } else {
+                String::new()
+            });
+            ChartRow {
+                cells,
+                records: records.into_iter().map(link).collect(),
+            }
+        })
+        .collect();
+    Chart {
+        id: "trend",
+        title: format!("Stolen per month, {} to {}", span.from.format("%B %Y"), span.to.format("%B %Y")),
+        alt,
+        columns: vec!["month", "thefts", "stolen", "laundering dated in the month"],
+        rows,
+        file: String::new(),
+        svg,
+        note: Some("Darker, outlined bars are the brief's period; a triangle at the foot marks a month with laundering but no theft.".into()),
+    }
+}
+
+fn last_day(month: NaiveDate) -> NaiveDate {
+    trailing_months(
+        Period {
+            kind: crate::period::PeriodKind::Month,
+            from: month,
+            to: month,
+        },
+        1,
+    )
+    .to
+}
+
+/// A published yearly figure drawn beside our bar.
+struct Marker {
+    series: usize,
+    bar: usize,
+    value: UsdTotal,
+}
+
+/// Our total per calendar year beside each publisher's own figure for that year.
+pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) -> Chart {
+    let Some(first) = incidents.iter().map(|i| i.date.year()).min() else {
+        return empty_chart("annual", "Stolen per year");
+    };
+    let last = period.to.year().max(first);
+    let years: Vec<i32> = (first..=last).collect();
+    let mut totals: BTreeMap<i32, (UsdTotal, Vec<&Incident>)> =
+        years.iter().map(|y| (*y, (0, Vec::new()))).collect();
+    for incident in incidents {
+        if let Some(entry) = totals.get_mut(&incident.date.year()) {
+            entry.0 += UsdTotal::from(incident.amount_usd.0);
+            entry.1.push(incident);
+        }
+    }
+    // Only figures a publisher gives for exactly one calendar year compare with a yearly bar.
+    let yearly: Vec<&Benchmark> = benchmarks
+        .iter()
+        .filter(|b| {
+            b.from.year() == b.to.year()
+                && b.from.ordinal() == 1
+                && b.to.month() == 12
+                && b.to.day() == 31
+                && years.contains(&b.from.year())
+        })
+        .collect();
+    let mut publishers: Vec<&str> = yearly.iter().map(|b| b.publisher.as_str()).collect();
+    publishers.sort_unstable();
+    publishers.dedup();
+    let markers: Vec<Marker> = yearly
+        .iter()
+        .filter_map(|b| {
+            Some(Marker {
+                series: publishers.iter().position(|p| *p == b.publisher)?,
+                bar: years.iter().position(|y| *y == b.from.year())?,
+                value: UsdTotal::from(b.amount_usd.0),
+            })
+        })
+        .collect();
+    let bars: Vec<Bar> = totals
+        .iter()
+        .map(|(year, (total, _))| Bar {
+            label: year.to_string(),
+            value: *total,
+            highlight: *year == period.to.year(),
+            foot_marker: false,
+        })
+        .collect();
+    let svg = draw_columns(
+        "Stolen per year: these records and published estimates",
+        &bars,
+        &publishers_with(&publishers, &markers),
+        1,
+    );
+    let rows = totals
+        .into_iter()
+        .map(|(year, (total, mut records))| {
+            records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+            let published: Vec<String> = yearly
+                .iter()
+                .filter(|b| b.from.year() == year)
+                .map(|b| format!("{} {}", b.publisher, compact(b.amount_usd.0.into())))
+                .collect();
+            ChartRow {
+                cells: vec![
+                    year.to_string(),
+                    records.len().to_string(),
+                    compact(total),
+                    published.join("; "),
+                ],
+                records: records.into_iter().map(link).collect(),
+            }
+        })
+        .collect();
+    Chart {
+        id: "annual",
+        title: "Stolen per year: these records and published estimates".into(),
+        alt: format!(
+            "Bar chart of US dollars stolen per year from {first} to {last} in these records, with markers for the yearly totals published by {}. Published totals are higher where publishers count thefts whose victims are not public.",
+            if publishers.is_empty() { "no publisher".to_owned() } else { publishers.join(", ") }
+        ),
+        columns: vec!["year", "thefts", "stolen (these records)", "published estimates"],
+        rows,
+        file: String::new(),
+        svg,
+        note: Some("Markers are each publisher's own figure for the year; a publisher that restated a figure has a marker for each.".into()),
+    }
+}
+
+/// Markers grouped per publisher, for drawing.
+fn publishers_with<'m>(
+    publishers: &[&str],
+    markers: &'m [Marker],
+) -> Vec<(String, Vec<&'m Marker>)> {
+    publishers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                (*p).to_owned(),
+                markers.iter().filter(|m| m.series == i).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Attack vectors over the trailing twelve months, by dollars.
+pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
+    let mut groups: BTreeMap<&'static str, (UsdTotal, Vec<&Incident>)> = BTreeMap::new();
+    for incident in incidents {
+        let entry = groups.entry(incident.vector.as_str()).or_default();
+        entry.0 += UsdTotal::from(incident.amount_usd.0);
+        entry.1.push(incident);
+    }
+    let mut list: Vec<(&str, UsdTotal, Vec<&Incident>)> =
+        groups.into_iter().map(|(k, (t, r))| (k, t, r)).collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let title = format!(
+        "How they got in: {} to {}",
+        span.from.format("%b %Y"),
+        span.to.format("%b %Y")
+    );
+    let bars: Vec<(String, UsdTotal)> = list
+        .iter()
+        .map(|(k, t, _)| (k.replace('-', " "), *t))
+        .collect();
+    let svg = draw_rows(&title, &bars);
+    Chart {
+        id: "vectors",
+        alt: format!(
+            "Horizontal bar chart of US dollars stolen by attack vector over the twelve months to {}. {}",
+            span.to.format("%B %Y"),
+            bars.first()
+                .map(|(k, t)| format!("The largest is {k}, with {}.", words::money(*t)))
+                .unwrap_or_default()
+        ),
+        title,
+        columns: vec!["vector", "thefts", "stolen"],
+        rows: list
+            .into_iter()
+            .map(|(k, t, records)| ChartRow {
+                cells: vec![k.replace('-', " "), records.len().to_string(), compact(t)],
+                records: records.into_iter().map(link).collect(),
+            })
+            .collect(),
+        file: String::new(),
+        svg,
+        note: None,
+    }
+}
+
+/// Laundering services used in the period, by dollars moved.
+pub fn laundering(f: &Figures<'_>) -> Chart {
+    let title = "Laundering in the period, by service".to_owned();
+    let bars: Vec<(String, UsdTotal)> = f
+        .laundering
+        .iter()
+        .map(|l| {
+            (
+                l.service.split_whitespace().collect::<Vec<_>>().join(" "),
+                l.usd,
+            )
+        })
+        .collect();
+    let svg = draw_rows(&title, &bars);
+    Chart {
+        id: "laundering",
+        alt: format!(
+            "Horizontal bar chart of US dollars moved through each laundering service in the period: {}.",
+            bars.iter()
+                .map(|(s, u)| format!(
+                    "{s} {}",
+                    if *u > 0 {
+                        words::money(*u)
+                    } else {
+                        "amount not reported".into()
+                    }
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        title,
+        columns: vec!["service", "method", "steps", "moved"],
+        rows: f
+            .laundering
+            .iter()
+            .map(|l| ChartRow {
+                cells: vec![
+                    l.service.to_owned(),
+                    l.method.replace('-', " "),
+                    l.steps.to_string(),
+                    if l.usd > 0 {
+                        compact(l.usd)
+                    } else {
+                        "not reported".into()
+                    },
+                ],
+                records: Vec::new(),
+            })
+            .collect(),
+        file: String::new(),
+        svg,
+        note: None,
+    }
+}
+
+fn empty_chart(id: &'static str, title: &str) -> Chart {
+    Chart {
+        id,
+        title: title.to_owned(),
+        alt: "No records to chart.".to_owned(),
+        columns: Vec::new(),
+        rows: Vec::new(),
+        file: String::new(),
+        svg: String::new(),
+        note: None,
+    }
+}
+
+/// The top of the value axis: a little above the largest value, never zero.
+fn axis_top(max: UsdTotal) -> f64 {
+    (max.max(1_000_000) as f64) * 1.12
+}
+
+fn money_label(value: &f64) -> String {
+    if *value <= 0.0 {
+        "$0".to_owned()
+    } else {
+        compact(*value as UsdTotal)
+    }
+}
+
+const MARKER_COLOURS: [RGBColor; 5] = [ORANGE, VERMILLION, GREEN, PURPLE, INK];
+
+/// A vertical bar chart with optional published-figure markers; every `label_every`-th bar is
+/// labelled. Drawing into a `String` cannot fail for I/O; a plotters error leaves the chart empty
+/// and is visible in every golden test.
+fn draw_columns(
+    title: &str,
+    bars: &[Bar],
+    markers: &[(String, Vec<&Marker>)],
+    label_every: usize,
+) -> String {
+    register_fonts();
+    let mut svg = String::new();
+    let _ = columns_into(&mut svg, title, bars, markers, label_every);
+    svg
+}
+
+fn columns_into(
+    svg: &mut String,
+    title: &str,
+    bars: &[Bar],
+    markers: &[(String, Vec<&Marker>)],
+    label_every: usize,
+) -> Result<(), String> {
+    let height = 340;
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    {
+        let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|x| e(&x))?;
+        let n = bars.len().max(1) as f64;
+        let top = bars
+            .iter()
+            .map(|b| b.value)
+            .chain(
+                markers
+                    .iter()
+                    .flat_map(|(_, ms)| ms.iter().map(|m| m.value)),
+            )
+            .max()
+            .unwrap_or(0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                title,
+                (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
+            )
+            .margin(12)
+            .x_label_area_size(34)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..axis_top(top))
+            .map_err(|x| e(&x))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(bars.len().max(1))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                let i = i as usize;
+                let last = bars.len().saturating_sub(1);
+                if i % label_every.max(1) == last % label_every.max(1) {
+                    bars.get(i).map(|b| b.label.clone()).unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(6)
+            .y_label_formatter(&money_label)
+            .label_style((FAMILY, 15).into_font().color(&INK))
+            .draw()
+            .map_err(|x| e(&x))?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let x = i as f64;
+                let colour = if b.highlight { BLUE } else { SKY };
+                Rectangle::new(
+                    [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
+                    colour.filled(),
+                )
+            }))
+            .map_err(|x| e(&x))?;
+        // The period is outlined as well as darker, so it survives grey printing.
+        chart
+            .draw_series(
+                bars.iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.highlight && b.value > 0)
+                    .map(|(i, b)| {
+                        let x = i as f64;
+                        Rectangle::new(
+                            [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
+                            INK.stroke_width(2),
+                        )
+                    }),
+            )
+            .map_err(|x| e(&x))?;
+        let foot = axis_top(top) * 0.02;
+        chart
+            .draw_series(
+                bars.iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.foot_marker)
+                    .map(|(i, _)| TriangleMarker::new((i as f64, foot), 6, INK.filled())),
+            )
+            .map_err(|x| e(&x))?;
+        for (series, (publisher, ms)) in markers.iter().enumerate() {
+            let colour = MARKER_COLOURS[series % MARKER_COLOURS.len()];
+            // Each publisher sits at its own offset beside the bar, with its own shape.
+            let offset = -0.3 + 0.6 * (series as f64 + 0.5) / markers.len() as f64;
+            let points: Vec<(f64, f64)> = ms
+                .iter()
+                .map(|m| (m.bar as f64 + offset, m.value as f64))
+                .collect();
+            let style = colour.filled();
+            let shape = series % 3;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|p| EmptyElement::at(*p) + Polygon::new(marker_outline(shape), style)),
+                )
+                .map_err(|x| e(&x))?
+                .label(publisher.as_str())
+                .legend(move |(x, y)| {
+                    let outline = marker_outline(shape);
+                    Polygon::new(
+                        outline
+                            .into_iter()
+                            .map(|(dx, dy)| (x + 6 + dx, y + dy))
+                            .collect::<Vec<_>>(),
+                        style,
+                    )
+                });
+        }
+        if !markers.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.9))
+                .border_style(GRID)
+                .label_font((FAMILY, 15).into_font().color(&INK))
+                .draw()
+                .map_err(|x| e(&x))?;
+        }
+        root.present().map_err(|x| e(&x))?;
+    }
+    Ok(())
+}
+
+/// A published-figure marker's outline around its point, in pixels: circle (an octagon),
+/// triangle or square, so publishers differ by shape as well as colour.
+fn marker_outline(shape: usize) -> Vec<(i32, i32)> {
+    match shape {
+        0 => vec![
+            (-3, -6),
+            (3, -6),
+            (6, -3),
+            (6, 3),
+            (3, 6),
+            (-3, 6),
+            (-6, 3),
+            (-6, -3),
+        ],
+        1 => vec![(0, -7), (7, 6), (-7, 6)],
+        _ => vec![(-5, -5), (5, -5), (5, 5), (-5, 5)],
+    }
+}
+
+/// A horizontal bar chart, one labelled row per category, largest first.
+fn draw_rows(title: &str, bars: &[(String, UsdTotal)]) -> String {
+    register_fonts();
+    let mut svg = String::new();
+    let _ = rows_into(&mut svg, title, bars);
+    svg
+}
+
+fn rows_into(svg: &mut String, title: &str, bars: &[(String, UsdTotal)]) -> Result<(), String> {
+    let height = 90 + 34 * bars.len().max(1) as u32;
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    {
+        let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|x| e(&x))?;
+        let n = bars.len().max(1) as f64;
+        let top = bars.iter().map(|b| b.1).max().unwrap_or(0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                title,
+                (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
+            )
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0f64..axis_top(top), -0.5f64..(n - 0.5))
+            .map_err(|x| e(&x))?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(5)
+            .x_label_formatter(&money_label)
+            .y_labels(bars.len().max(1))
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                // Largest at the top: row 0 is drawn highest.
+                let row = bars.len().saturating_sub(1).saturating_sub(i as usize);
+                bars.get(row).map(|b| b.0.clone()).unwrap_or_default()
+            })
+            .label_style((FAMILY, 15).into_font().color(&INK))
+            .draw()
+            .map_err(|x| e(&x))?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(row, (_, value))| {
+                let y = (bars.len() - 1 - row) as f64;
+                Rectangle::new([(0.0, y - 0.32), (*value as f64, y + 0.32)], BLUE.filled())
+            }))
+            .map_err(|x| e(&x))?;
+        root.present().map_err(|x| e(&x))?;
+    }
+    Ok(())
+}

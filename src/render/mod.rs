@@ -1,0 +1,92 @@
+//! Every presentation of the figures: the brief view, its charts, the templates, and the
+//! Markdown and HTML briefs. Each renderer is a pure function from a [`view::Brief`] to bytes;
+//! writing files is the command line's business.
+
+pub mod charts;
+pub mod html;
+pub mod templates;
+pub mod view;
+pub mod words;
+
+use std::collections::HashMap;
+use templates::{TemplateError, Templates};
+use tera::Context;
+use view::Brief;
+
+/// The output formats `build` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+fn context(brief: &Brief, format: Format) -> Result<Context, TemplateError> {
+    let mut context = Context::from_serialize(brief).map_err(|e| TemplateError {
+        template: "brief view".into(),
+        origin: None,
+        line: None,
+        message: e.to_string(),
+    })?;
+    context.insert("format", format.as_str());
+    Ok(context)
+}
+
+/// The brief as Markdown, as the `format` output will use it.
+pub fn markdown(
+    brief: &Brief,
+    templates: &Templates,
+    format: Format,
+) -> Result<String, TemplateError> {
+    let text = templates.render("brief.md.tera", &context(brief, format)?)?;
+    Ok(tidy(&text))
+}
+
+/// The brief as one self-contained HTML file: the same Markdown rendered, the charts inlined,
+/// the stylesheet inlined, placed in the editor's shell.
+pub fn html(brief: &Brief, templates: &Templates) -> Result<String, TemplateError> {
+    let markdown = markdown(brief, templates, Format::Html)?;
+    let charts: HashMap<String, &charts::Chart> =
+        brief.charts.iter().map(|c| (c.file.clone(), c)).collect();
+    // Header cells name their column for screen readers; pulldown-cmark writes plain `<th>`.
+    let content = html::fragment(&markdown, &charts)
+        .replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=");
+    let mut context = context(brief, Format::Html)?;
+    context.insert("content", &content);
+    context.insert("style", templates.asset("style.css"));
+    let page = templates.render("brief.html.tera", &context)?;
+    Ok(tidy(&page))
+}
+
+/// One trailing newline and no runs of blank lines: template whitespace is not the reader's
+/// concern, and golden files stay stable when an editor adds a blank line around a block.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}

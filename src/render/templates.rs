@@ -1,0 +1,445 @@
+//! Editor-owned templates: defaults embedded in the binary, overridden file by file from a
+//! folder, each default also reachable as `builtin/<name>` so an override can extend it and
+//! replace one block.
+//!
+//! Two Tera engines, one per output language, each escaping by default: in `*.md.tera` every
+//! `{{ value }}` is Markdown-escaped (record text cannot open a table cell, a heading, a link or
+//! raw HTML), in `*.html.tera` HTML-escaped. A template opts out with `| safe` where it inserts
+//! trusted output (the rendered Markdown into the HTML shell).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+
+/// The default templates, as shipped in `templates/`.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "brief.md.tera",
+        include_str!("../../templates/brief.md.tera"),
+    ),
+    (
+        "chart.md.tera",
+        include_str!("../../templates/chart.md.tera"),
+    ),
+    (
+        "brief.html.tera",
+        include_str!("../../templates/brief.html.tera"),
+    ),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// Where a template's text came from, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    File(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+struct Source {
+    text: String,
+    origin: Origin,
+}
+
+/// A template problem, placed: the file (or built-in default), the line when known, and what
+/// is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub template: String,
+    pub origin: Option<Origin>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = match &self.origin {
+            Some(Origin::File(path)) => crate::text::shown(path),
+            Some(Origin::Builtin) => format!("built-in template {}", self.template),
+            None => self.template.clone(),
+        };
+        match self.line {
+            Some(line) => write!(f, "{place}:{line}: {}", self.message),
+            None => write!(f, "{place}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// The templates a build uses: the defaults, with a folder's files in their place.
+#[derive(Clone, Debug)]
+pub struct Templates {
+    files: BTreeMap<String, Source>,
+}
+
+impl Templates {
+    /// The built-in defaults only.
+    pub fn builtin() -> Self {
+        Templates {
+            files: DEFAULTS
+                .iter()
+                .map(|(name, text)| {
+                    (
+                        (*name).to_owned(),
+                        Source {
+                            text: (*text).to_owned(),
+                            origin: Origin::Builtin,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The defaults with every `*.tera` and `*.css` file under `dir` in place of the default of
+    /// the same name (names are paths relative to `dir`, with `/`).
+    pub fn with_overrides(dir: &Path) -> Result<Self, TemplateError> {
+        let mut templates = Templates::builtin();
+        let mut found = Vec::new();
+        collect(dir, dir, &mut found).map_err(|e| TemplateError {
+            template: crate::text::shown(dir),
+            origin: None,
+            line: None,
+            message: format!("cannot read the templates folder: {e}"),
+        })?;
+        for (name, path) in found {
+            let bytes = crate::load::read_regular_file(&path).map_err(|e| TemplateError {
+                template: name.clone(),
+                origin: Some(Origin::File(path.clone())),
+                line: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| TemplateError {
+                template: name.clone(),
+                origin: Some(Origin::File(path.clone())),
+                line: None,
+                message: "is not valid UTF-8; save it as UTF-8".into(),
+            })?;
+            templates.files.insert(
+                name,
+                Source {
+                    text,
+                    origin: Origin::File(path),
+                },
+            );
+        }
+        Ok(templates)
+    }
+
+    /// The text of a non-template asset (the stylesheet).
+    pub fn asset(&self, name: &str) -> &str {
+        self.files.get(name).map_or("", |s| s.text.as_str())
+    }
+
+    /// Renders `name` from the engine for its language with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
+        let language = if name.ends_with(".md.tera") {
+            Language::Markdown
+        } else {
+            Language::Html
+        };
+        let tera = self.engine(language)?;
+        tera.render(name, context)
+            .map_err(|e| self.placed(name, &e, language))
+    }
+
+    fn engine(&self, language: Language) -> Result<Tera, TemplateError> {
+        let suffix = language.suffix();
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![suffix]);
+        if language == Language::Markdown {
+            tera.set_escape_fn(escape_markdown);
+            tera.register_filter("url", UrlFilter);
+        }
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for (name, source) in &self.files {
+            if name.ends_with(suffix) {
+                sources.push((name.clone(), source.text.clone()));
+            }
+        }
+        for (name, text) in DEFAULTS {
+            if name.ends_with(suffix) {
+                sources.push((format!("builtin/{name}"), (*text).to_owned()));
+            }
+        }
+        tera.add_raw_templates(sources)
+            .map_err(|e| self.placed("", &e, language))?;
+        Ok(tera)
+    }
+
+    /// A Tera error with its template, file and line. Tera names the template in its messages
+    /// but gives a line only for syntax errors; for a render error the line is where the
+    /// unknown variable, filter or test first appears in the templates it names.
+    fn placed(&self, rendering: &str, error: &tera::Error, language: Language) -> TemplateError {
+        let chain = error_chain(error);
+        let template = quoted_names(&chain)
+            .into_iter()
+            .rev()
+            .find(|n| self.text_of(n).is_some())
+            .unwrap_or_else(|| rendering.to_owned());
+        let message = chain
+            .iter()
+            .rev()
+            .find(|m| !m.starts_with("Failed to render") && !m.starts_with("Failed to parse"))
+            .cloned()
+            .unwrap_or_else(|| chain.join(": "));
+        let mut line = syntax_line(&chain);
+        // A syntax error's message is pest's drawing of the line; keep its verdict (`= …`).
+        let message = if line.is_some() {
+            let verdict = chain
+                .iter()
+                .flat_map(|m| m.lines())
+                .find_map(|l| l.trim().strip_prefix("= "))
+                .unwrap_or("invalid syntax");
+            format!("syntax error: {verdict}")
+        } else {
+            message
+        };
+        let mut template = template;
+        if line.is_none()
+            && let Some(token) = backquoted(&message)
+        {
+            // The first template (the named one, then any other of the language) using it.
+            let mut candidates = vec![template.clone()];
+            candidates.extend(
+                self.files
+                    .keys()
+                    .filter(|n| n.ends_with(language.suffix()))
+                    .cloned(),
+            );
+            if let Some((name, at)) = candidates
+                .iter()
+                .find_map(|n| Some((n.clone(), line_of(self.text_of(n)?, &token)?)))
+            {
+                template = name;
+                line = Some(at);
+            }
+        }
+        TemplateError {
+            origin: self.origin_of(&template),
+            template,
+            line,
+            message: crate::text::escape(&message).into_owned(),
+        }
+    }
+
+    fn text_of(&self, name: &str) -> Option<&str> {
+        match name.strip_prefix("builtin/") {
+            Some(default) => DEFAULTS
+                .iter()
+                .find(|(n, _)| *n == default)
+                .map(|(_, t)| *t),
+            None => self.files.get(name).map(|s| s.text.as_str()),
+        }
+    }
+
+    fn origin_of(&self, name: &str) -> Option<Origin> {
+        if name.starts_with("builtin/") {
+            return Some(Origin::Builtin);
+        }
+        self.files.get(name).map(|s| s.origin.clone())
+    }
+}
+
+/// `{{ source.url | url }}`: a source URL printed verbatim (Markdown escapes are not read inside
+/// an autolink), which is safe because `check` has already refused URLs holding anything that
+/// could end the link; the filter checks again rather than trust that.
+struct UrlFilter;
+
+impl tera::Filter for UrlFilter {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let url = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("the `url` filter takes a string"))?;
+        crate::validate::check_web_url(url).map_err(tera::Error::msg)?;
+        Ok(tera::Value::String(url.to_owned()))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Language {
+    Markdown,
+    Html,
+}
+
+impl Language {
+    fn suffix(self) -> &'static str {
+        match self {
+            Language::Markdown => ".md.tera",
+            Language::Html => ".html.tera",
+        }
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if file_type.is_dir() {
+            collect(root, &path, out)?;
+        } else if name.ends_with(".tera") || name.ends_with(".css") {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((relative, path));
+        }
+    }
+    Ok(())
+}
+
+fn error_chain(error: &tera::Error) -> Vec<String> {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        chain.push(e.to_string());
+        source = e.source();
+    }
+    chain
+}
+
+/// Template names Tera quotes in its messages ('brief.md.tera').
+fn quoted_names(chain: &[String]) -> Vec<String> {
+    let mut names = Vec::new();
+    for message in chain {
+        let mut rest = message.as_str();
+        while let Some(start) = rest.find('\'') {
+            let after = &rest[start + 1..];
+            match after.find('\'') {
+                Some(end) => {
+                    let name = &after[..end];
+                    if name.ends_with(".tera") {
+                        names.push(name.to_owned());
+                    }
+                    rest = &after[end + 1..];
+                }
+                None => break,
+            }
+        }
+    }
+    names
+}
+
+/// The line of a syntax error: pest writes ` --> 12:5`.
+fn syntax_line(chain: &[String]) -> Option<usize> {
+    chain.iter().find_map(|m| {
+        let at = m.find("--> ")?;
+        let digits: String = m[at + 4..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    })
+}
+
+/// The variable, filter or test Tera could not find: the first `backquoted` word of its message,
+/// or the first 'quoted' one that is not a template name.
+fn backquoted(message: &str) -> Option<String> {
+    let between = |quote: char| -> Vec<&str> { message.split(quote).skip(1).step_by(2).collect() };
+    between('`')
+        .into_iter()
+        .chain(between('\'').into_iter().filter(|t| !t.ends_with(".tera")))
+        .find(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// The 1-based line where `token` first appears inside a Tera tag of `text`.
+fn line_of(text: &str, token: &str) -> Option<usize> {
+    let mut offset = 0;
+    while let Some(found) = text[offset..].find(token) {
+        let at = offset + found;
+        let before = &text[..at];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        if open.is_some() && open > close {
+            return Some(before.matches('\n').count() + 1);
+        }
+        offset = at + token.len();
+    }
+    None
+}
+
+/// Markdown escaping for values a template prints: every character that could start markup is
+/// backslash-escaped, and line breaks become spaces, so a value stays inside its table cell,
+/// heading or sentence.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let leading_digits = text.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' | '{'
+            | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Only at the start of a line do these open a list, a heading underline or an
+            // ordered list item.
+            '-' | '+' | '=' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')'
+                if i == leading_digits
+                    && i > 0
+                    && text[text.char_indices().nth(i).map_or(text.len(), |(b, _)| b) + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(char::is_whitespace) =>
+            {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_keeps_values_in_their_place() {
+        assert_eq!(escape_markdown("DMM Bitcoin"), "DMM Bitcoin");
+        assert_eq!(
+            escape_markdown("a|b *c* _d_ [e](javascript:x) <script>"),
+            "a\\|b \\*c\\* \\_d\\_ \\[e\\](javascript:x) \\<script\\>"
+        );
+        assert_eq!(
+            escape_markdown("# not a heading\nnext"),
+            "\\# not a heading next"
+        );
+        assert_eq!(escape_markdown("1. item"), "1\\. item");
+        assert_eq!(escape_markdown("0.1.0"), "0.1.0");
+        assert_eq!(escape_markdown("- item"), "\\- item");
+        assert_eq!(escape_markdown("a-b"), "a-b");
+    }
+
+    #[test]
+    fn tags_are_found_by_line() {
+        let text = "line one {{ a }}\n{% if b %}\n{{ key.totl }}\n";
+        assert_eq!(line_of(text, "key.totl"), Some(3));
+        assert_eq!(line_of("key.totl outside\n{{ x }}", "key.totl"), None);
+    }
+}

@@ -1,0 +1,671 @@
+//! The brief view: everything a brief template shows, computed once in Rust from the records,
+//! the period and the published figures. Templates phrase it and never re-derive a number.
+//!
+//! Numbers arrive twice: as integers (for templates that want to compute nothing but format
+//! differently) and as the words a brief uses (`$147.5 million`). Record text arrives raw; the
+//! Markdown template engine escapes every value it prints (see `templates`).
+
+use super::charts::{self, Chart};
+use super::words;
+use crate::benchmark::Benchmark;
+use crate::incident::{Attribution, Incident, Keyword, UsdTotal};
+use crate::period::{Period, PeriodKind, same_day_year_earlier};
+use crate::stats::{Figures, figures};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the caller knows that the data does not: the tool's version and the build date.
+pub struct BriefOptions {
+    pub version: String,
+    /// From `SOURCE_DATE_EPOCH`; `None` leaves the date out, so output never depends on the clock.
+    pub generated_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Brief {
+    pub title: String,
+    pub period: PeriodView,
+    pub version: String,
+    pub generated_on: Option<String>,
+    /// The newest theft in the whole data set: what "data as of" means here.
+    pub data_as_of: Option<String>,
+    /// Records in the data set (up to any date), which the brief rests on.
+    pub records: usize,
+    pub key: KeyFigures,
+    pub incidents: Vec<IncidentRow>,
+    pub laundering: Vec<LaunderingRow>,
+    pub vectors: Vec<ShareRow>,
+    pub vectors_12m: Vec<ShareRow>,
+    pub victim_kinds: Vec<ShareRow>,
+    pub victim_kinds_12m: Vec<ShareRow>,
+    pub trailing_12m: SpanView,
+    pub attribution: Vec<ShareRow>,
+    /// Attribution notes of the period's thefts that are only suspected or disputed.
+    pub disputes: Vec<Dispute>,
+    pub charts: Vec<Chart>,
+    /// Every record a figure or chart names, with its anchor and numbered sources.
+    pub cited: Vec<IncidentRow>,
+    pub sources: Vec<SourceEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeriodView {
+    pub label: String,
+    pub kind: PeriodKind,
+    /// `March 2024`, `Q1 2024`, `2024`, `1 January to 10 February 2024`.
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub from_iso: NaiveDate,
+    pub to_iso: NaiveDate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpanView {
+    pub from: String,
+    pub to: String,
+}
+
+/// A comparison period: its figures, how the brief period compares, and who is behind it.
+#[derive(Debug, Serialize)]
+pub struct CompareView {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub incidents: usize,
+    pub thefts: String,
+    pub total_usd: UsdTotal,
+    pub total: String,
+    /// `up 38% from $10 million`, `no thefts, against $5 million`, `none the period before`.
+    pub change: String,
+    pub records: Vec<RecordLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyFigures {
+    pub incidents: usize,
+    pub thefts: String,
+    pub total_usd: UsdTotal,
+    pub total: String,
+    /// The sources' range when they disagree: `$120 million–$130 million`.
+    pub range: Option<String>,
+    pub records: Vec<RecordLink>,
+    pub previous: CompareView,
+    pub year_ago: CompareView,
+    /// 1 January of the period's last year up to its last day.
+    pub year_to_date: CompareView,
+    /// The same dates a year earlier, as `year_to_date.change` compares against.
+    pub year_to_date_before: CompareView,
+    pub cumulative_since: Option<String>,
+    pub cumulative_thefts: String,
+    pub cumulative_total: String,
+    pub laundering_total: Option<String>,
+    pub coverage: Vec<CoverageLine>,
+}
+
+/// A link to a record cited in the brief: its victim and its anchor.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordLink {
+    pub id: String,
+    pub victim: String,
+    pub anchor: String,
+    pub date: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CoverageLine {
+    pub publisher: String,
+    pub title: String,
+    pub url: String,
+    pub from: String,
+    pub to: String,
+    pub figure: String,
+    pub ours: String,
+    pub our_thefts: String,
+    pub percent: UsdTotal,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct IncidentRow {
+    pub id: String,
+    pub anchor: String,
+    pub date_iso: NaiveDate,
+    pub date: String,
+    pub victim: String,
+    pub victim_kind: String,
+    pub amount_usd: u64,
+    pub amount: String,
+    pub range: Option<String>,
+    pub vector: String,
+    pub attribution: String,
+    pub actor: Option<String>,
+    /// The record's summary, on one line: it is Markdown from a contributor, placed by the
+    /// template as a paragraph and rendered with raw HTML disabled.
+    pub summary: String,
+    /// Numbers into the source list.
+    pub refs: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LaunderingRow {
+    pub service: String,
+    pub method: String,
+    pub steps: usize,
+    pub usd: UsdTotal,
+    /// `$147.5 million`, or `not reported` when no step carries an amount.
+    pub amount: String,
+    /// The thefts the funds came from; `earlier` when stolen before the period.
+    pub from: Vec<LaunderingOrigin>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LaunderingOrigin {
+    #[serde(flatten)]
+    pub record: RecordLink,
+    pub earlier: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShareRow {
+    pub key: String,
+    /// The keyword as a reader says it: `private key compromise`.
+    pub name: String,
+    pub incidents: usize,
+    pub total_usd: UsdTotal,
+    pub total: String,
+    /// Whole percent of the total, rounded half up.
+    pub percent: UsdTotal,
+    /// The percentage as a brief writes it: `62%`, `<1%`.
+    pub share: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dispute {
+    pub record: RecordLink,
+    pub attribution: String,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceEntry {
+    pub number: usize,
+    pub anchor: String,
+    pub publisher: String,
+    pub published: Option<String>,
+    pub url: String,
+    pub quote: Option<String>,
+    /// The record this source supports.
+    pub record: RecordLink,
+}
+
+/// Builds the brief view. `incidents` are valid records (any order); `today` bounds nothing:
+/// the view depends only on its inputs.
+pub fn brief(
+    incidents: &[Incident],
+    period: Period,
+    benchmarks: &[Benchmark],
+    options: &BriefOptions,
+) -> Brief {
+    let f = figures(incidents, period, benchmarks);
+    let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut cite = Citations::new(&by_id);
+
+    // The period's thefts, largest first: the order the brief's table shows them, which is the
+    // order their sources are numbered in.
+    let mut in_period: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| period.contains(i.date))
+        .collect();
+    in_period.sort_by(|a, b| {
+        b.amount_usd
+            .cmp(&a.amount_usd)
+            .then(a.date.cmp(&b.date))
+            .then(a.id.cmp(&b.id))
+    });
+    let rows: Vec<IncidentRow> = in_period.iter().map(|i| cite.row(i)).collect();
+    cite.listed = in_period.iter().map(|i| i.id.as_str()).collect();
+
+    let laundering = laundering_rows(&f, &mut cite, period);
+    let key = key_figures(incidents, period, &f, &mut cite);
+    let trailing = trailing_months(period, 12);
+    let trailing_set: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| trailing.contains(i.date))
+        .collect();
+    let trend = charts::monthly_trend(incidents, period, &f);
+    for id in trend.record_ids() {
+        cite.record(&id);
+    }
+    let mut charts = vec![trend, charts::annual(incidents, period, benchmarks)];
+    if !trailing_set.is_empty() {
+        charts.push(charts::vectors(&trailing_set, trailing));
+    }
+    if !f.laundering.is_empty() {
+        charts.push(charts::laundering(&f));
+    }
+    for chart in &mut charts {
+        chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
+        for id in chart.record_ids() {
+            cite.record(&id);
+        }
+    }
+
+    let disputes = in_period
+        .iter()
+        .filter(|i| i.attribution == Attribution::Suspected)
+        .filter_map(|i| {
+            Some(Dispute {
+                record: link(i),
+                attribution: i.attribution.to_string(),
+                note: one_line(i.attribution_note.as_deref()?),
+            })
+        })
+        .collect();
+
+    Brief {
+        title: format!(
+            "North Korea-attributed crypto thefts — {}",
+            period_name(period)
+        ),
+        period: PeriodView {
+            label: period.label(),
+            kind: period.kind,
+            name: period_name(period),
+            from: words::date(period.from),
+            to: words::date(period.to),
+            from_iso: period.from,
+            to_iso: period.to,
+        },
+        version: options.version.clone(),
+        generated_on: options.generated_on.map(words::date),
+        data_as_of: incidents.iter().map(|i| i.date).max().map(words::date),
+        records: incidents.len(),
+        vectors: shares(&f.by_vector, f.total_usd, humanize),
+        vectors_12m: shares(
+            &keyword_groups(&trailing_set, |i| i.vector.as_str()),
+            trailing_set
+                .iter()
+                .map(|i| UsdTotal::from(i.amount_usd.0))
+                .sum(),
+            humanize,
+        ),
+        victim_kinds: shares(&f.by_victim_kind, f.total_usd, humanize),
+        victim_kinds_12m: shares(
+            &keyword_groups(&trailing_set, |i| i.victim_kind.as_str()),
+            trailing_set
+                .iter()
+                .map(|i| UsdTotal::from(i.amount_usd.0))
+                .sum(),
+            humanize,
+        ),
+        trailing_12m: SpanView {
+            from: words::date(trailing.from),
+            to: words::date(trailing.to),
+        },
+        attribution: shares(&f.by_attribution, f.total_usd, |k| k.to_owned()),
+        disputes,
+        charts,
+        key,
+        incidents: rows,
+        laundering,
+        cited: cite.cited_rows(),
+        sources: cite.sources,
+    }
+}
+
+/// Numbers sources in the order records are first cited, and remembers every cited record.
+struct Citations<'a> {
+    by_id: &'a HashMap<&'a str, &'a Incident>,
+    order: Vec<&'a Incident>,
+    refs: BTreeMap<&'a str, Vec<usize>>,
+    sources: Vec<SourceEntry>,
+    /// Records with a row in the period's table: the "other records cited" list leaves them out.
+    listed: std::collections::BTreeSet<&'a str>,
+}
+
+impl<'a> Citations<'a> {
+    fn new(by_id: &'a HashMap<&'a str, &'a Incident>) -> Self {
+        Citations {
+            by_id,
+            order: Vec::new(),
+            refs: BTreeMap::new(),
+            sources: Vec::new(),
+            listed: Default::default(),
+        }
+    }
+
+    /// Cites a record by id (numbering its sources on first citation); its link.
+    fn record(&mut self, id: &str) -> Option<RecordLink> {
+        let incident = *self.by_id.get(id)?;
+        self.cite(incident);
+        Some(link(incident))
+    }
+
+    fn cite(&mut self, incident: &'a Incident) -> &[usize] {
+        if !self.refs.contains_key(incident.id.as_str()) {
+            let mut numbers = Vec::with_capacity(incident.sources.len());
+            for source in &incident.sources {
+                let number = self.sources.len() + 1;
+                numbers.push(number);
+                self.sources.push(SourceEntry {
+                    number,
+                    anchor: format!("src-{number}"),
+                    publisher: one_line(&source.name),
+                    published: source.published.map(words::date),
+                    url: source.url.clone(),
+                    quote: source.quote.as_deref().map(one_line),
+                    record: link(incident),
+                });
+            }
+            self.order.push(incident);
+            self.refs.insert(&incident.id, numbers);
+        }
+        &self.refs[incident.id.as_str()]
+    }
+
+    fn row(&mut self, incident: &'a Incident) -> IncidentRow {
+        let refs = self.cite(incident).to_vec();
+        let (low, high) = incident.estimate_range();
+        IncidentRow {
+            id: incident.id.clone(),
+            anchor: anchor(&incident.id),
+            date_iso: incident.date,
+            date: words::date(incident.date),
+            victim: one_line(&incident.victim),
+            victim_kind: humanize(incident.victim_kind.as_str()),
+            amount_usd: incident.amount_usd.0,
+            amount: words::money(incident.amount_usd.0.into()),
+            range: (low != high).then(|| {
+                format!(
+                    "{}–{}",
+                    words::money(low.0.into()),
+                    words::money(high.0.into())
+                )
+            }),
+            vector: humanize(incident.vector.as_str()),
+            attribution: incident.attribution.to_string(),
+            actor: incident.actor.as_deref().map(one_line),
+            summary: one_line(&incident.summary),
+            refs,
+        }
+    }
+
+    /// Every cited record without a row in the period's table, in date order.
+    fn cited_rows(&mut self) -> Vec<IncidentRow> {
+        let mut order: Vec<&Incident> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|i| !self.listed.contains(i.id.as_str()))
+            .collect();
+        order.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        order.into_iter().map(|i| self.row(i)).collect()
+    }
+}
+
+fn link(incident: &Incident) -> RecordLink {
+    RecordLink {
+        id: incident.id.clone(),
+        victim: one_line(&incident.victim),
+        anchor: anchor(&incident.id),
+        date: words::date(incident.date),
+    }
+}
+
+/// The HTML anchor of a record: ids are file stems, which validation keeps to one visible line;
+/// anything but ASCII letters, digits and hyphens is dropped so the anchor is always a plain token.
+pub fn anchor(id: &str) -> String {
+    let token: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("rec-{token}")
+}
+
+/// Text as one line: newlines and runs of spaces become one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `private-key-compromise` as `private key compromise`.
+fn humanize(keyword: &str) -> String {
+    keyword.replace('-', " ")
+}
+
+pub fn period_name(period: Period) -> String {
+    match period.kind {
+        PeriodKind::Month => period.from.format("%B %Y").to_string(),
+        PeriodKind::Quarter => format!("Q{} {}", period.from.month0() / 3 + 1, period.from.year()),
+        PeriodKind::Year => period.from.year().to_string(),
+        PeriodKind::Range => format!("{} to {}", words::date(period.from), words::date(period.to)),
+    }
+}
+
+/// The `n` calendar months ending with the period's last month.
+pub fn trailing_months(period: Period, n: u32) -> Period {
+    let last_month = period.to.with_day(1).unwrap_or(period.to);
+    let from = last_month
+        .checked_sub_months(Months::new(n - 1))
+        .unwrap_or(last_month);
+    let to = last_month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(period.to);
+    Period {
+        kind: PeriodKind::Range,
+        from,
+        to,
+    }
+}
+
+fn sum(
+    incidents: &[Incident],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (usize, UsdTotal, Vec<&Incident>) {
+    let matched: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| from <= i.date && i.date <= to)
+        .collect();
+    let total = matched.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum();
+    (matched.len(), total, matched)
+}
+
+fn compare<'a>(
+    name: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    records: Vec<&'a Incident>,
+    now: (usize, UsdTotal),
+    cite: &mut Citations<'a>,
+) -> CompareView {
+    let total: UsdTotal = records.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum();
+    let mut sorted = records;
+    sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    CompareView {
+        name,
+        from: words::date(from),
+        to: words::date(to),
+        incidents: sorted.len(),
+        thefts: words::thefts(sorted.len()),
+        total_usd: total,
+        total: words::money(total),
+        change: words::change(now.1, now.0, total, sorted.len()),
+        records: sorted
+            .into_iter()
+            .map(|i| {
+                cite.cite(i);
+                link(i)
+            })
+            .collect(),
+    }
+}
+
+fn key_figures<'a>(
+    incidents: &'a [Incident],
+    period: Period,
+    f: &Figures<'_>,
+    cite: &mut Citations<'a>,
+) -> KeyFigures {
+    let now = (f.incidents, f.total_usd);
+    let previous = period.previous();
+    let year_ago = period.year_ago();
+    let records_between = |p: Period| sum(incidents, p.from, p.to).2;
+    let ytd_from = NaiveDate::from_ymd_opt(period.to.year(), 1, 1).unwrap_or(period.from);
+    let (ytd_count, ytd_total, ytd_records) = sum(incidents, ytd_from, period.to);
+    let (before_from, before_to) = (
+        same_day_year_earlier(ytd_from),
+        same_day_year_earlier(period.to),
+    );
+    let before_records = sum(incidents, before_from, before_to).2;
+    let period_records = records_between(period);
+    let in_period: Vec<RecordLink> = {
+        let mut sorted = period_records;
+        sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        sorted.into_iter().map(link).collect()
+    };
+    let laundered: UsdTotal = f.laundering.iter().map(|l| l.usd).sum();
+    KeyFigures {
+        incidents: f.incidents,
+        thefts: words::thefts(f.incidents),
+        total_usd: f.total_usd,
+        total: words::money(f.total_usd),
+        range: (f.low_usd != f.high_usd)
+            .then(|| format!("{}–{}", words::money(f.low_usd), words::money(f.high_usd))),
+        records: in_period,
+        previous: compare(
+            period_name(previous),
+            previous.from,
+            previous.to,
+            records_between(previous),
+            now,
+            cite,
+        ),
+        year_ago: compare(
+            period_name(year_ago),
+            year_ago.from,
+            year_ago.to,
+            records_between(year_ago),
+            now,
+            cite,
+        ),
+        year_to_date_before: compare(
+            format!("{} to {}", words::date(before_from), words::date(before_to)),
+            before_from,
+            before_to,
+            before_records,
+            (ytd_count, ytd_total),
+            cite,
+        ),
+        year_to_date: {
+            let mut view = compare(
+                format!("{} to {}", words::date(ytd_from), words::date(period.to)),
+                ytd_from,
+                period.to,
+                ytd_records,
+                (ytd_count, ytd_total),
+                cite,
+            );
+            let before = sum(incidents, before_from, before_to);
+            view.change = words::change(ytd_total, ytd_count, before.1, before.0);
+            view
+        },
+        cumulative_since: f.cumulative.since.map(words::date),
+        cumulative_thefts: words::thefts(f.cumulative.incidents),
+        cumulative_total: words::money(f.cumulative.total_usd),
+        laundering_total: (laundered > 0).then(|| words::money(laundered)),
+        coverage: f
+            .benchmarks
+            .iter()
+            .map(|c| CoverageLine {
+                publisher: c.benchmark.publisher.clone(),
+                title: c.benchmark.title.clone(),
+                url: c.benchmark.url.clone(),
+                from: words::date(c.benchmark.from),
+                to: words::date(c.benchmark.to),
+                figure: words::money(c.benchmark.amount_usd.0.into()),
+                ours: words::money(c.our_total_usd),
+                our_thefts: words::thefts(c.our_incidents),
+                percent: c.coverage_percent,
+            })
+            .collect(),
+    }
+}
+
+fn laundering_rows<'a>(
+    f: &Figures<'_>,
+    cite: &mut Citations<'a>,
+    period: Period,
+) -> Vec<LaunderingRow> {
+    f.laundering
+        .iter()
+        .map(|l| LaunderingRow {
+            service: one_line(l.service),
+            method: humanize(l.method),
+            steps: l.steps,
+            usd: l.usd,
+            amount: if l.usd > 0 {
+                words::money(l.usd)
+            } else {
+                "not reported".to_owned()
+            },
+            from: l
+                .ids
+                .iter()
+                .filter_map(|id| {
+                    let record = cite.record(id)?;
+                    let date = cite.by_id.get(id).map(|i| i.date)?;
+                    Some(LaunderingOrigin {
+                        record,
+                        earlier: date < period.from,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn keyword_groups<'a>(
+    incidents: &[&'a Incident],
+    key: impl Fn(&Incident) -> &'static str,
+) -> Vec<crate::stats::Group<'a>> {
+    let mut groups: BTreeMap<&'static str, crate::stats::Group<'a>> = BTreeMap::new();
+    for incident in incidents {
+        let group = groups
+            .entry(key(incident))
+            .or_insert_with(|| crate::stats::Group {
+                key: key(incident).into(),
+                incidents: 0,
+                total_usd: 0,
+                ids: Vec::new(),
+            });
+        group.incidents += 1;
+        group.total_usd += UsdTotal::from(incident.amount_usd.0);
+        group.ids.push(&incident.id);
+    }
+    let mut list: Vec<_> = groups.into_values().collect();
+    list.sort_by(|a, b| b.total_usd.cmp(&a.total_usd).then(a.key.cmp(&b.key)));
+    list
+}
+
+fn shares(
+    groups: &[crate::stats::Group<'_>],
+    total: UsdTotal,
+    name: impl Fn(&str) -> String,
+) -> Vec<ShareRow> {
+    groups
+        .iter()
+        .map(|g| ShareRow {
+            key: g.key.to_string(),
+            name: name(&g.key),
+            incidents: g.incidents,
+            total_usd: g.total_usd,
+            total: words::money(g.total_usd),
+            percent: (g.total_usd * 100 + total / 2)
+                .checked_div(total)
+                .unwrap_or(0),
+            share: words::share(g.total_usd, total),
+        })
+        .collect()
+}

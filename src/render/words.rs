@@ -1,0 +1,147 @@
+//! Numbers and dates as a brief words them: `$147.5 million`, `22 November 2023`, `up 38%`.
+
+use crate::incident::UsdTotal;
+use chrono::NaiveDate;
+
+/// Dollars for prose: `$1.46 billion`, `$147.5 million`, `$850,000`. Millions keep one decimal
+/// and billions two (trailing zeros dropped); smaller sums are rounded to the thousand. Rounds
+/// half up, in integers.
+pub fn money(amount: UsdTotal) -> String {
+    const THOUSAND: UsdTotal = 1_000;
+    const MILLION: UsdTotal = 1_000_000;
+    const BILLION: UsdTotal = 1_000_000_000;
+    let rounded = |unit: UsdTotal, decimals: u32| {
+        let step = unit / 10u128.pow(decimals);
+        let value = amount.saturating_add(step / 2) / step;
+        decimal(value, decimals)
+    };
+    if amount.saturating_add(5_000_000) >= BILLION {
+        format!("${} billion", rounded(BILLION, 2))
+    } else if amount.saturating_add(50_000) >= MILLION {
+        format!("${} million", rounded(MILLION, 1))
+    } else if amount >= THOUSAND {
+        let thousands = amount.saturating_add(THOUSAND / 2) / THOUSAND;
+        format!("${}", crate::money::grouped(thousands * THOUSAND))
+    } else {
+        format!("${amount}")
+    }
+}
+
+/// `value / 10^decimals` written out, without trailing zeros.
+fn decimal(value: UsdTotal, decimals: u32) -> String {
+    let divisor = 10u128.pow(decimals);
+    let fraction = format!("{:0width$}", value % divisor, width = decimals as usize);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        (value / divisor).to_string()
+    } else {
+        format!("{}.{fraction}", value / divisor)
+    }
+}
+
+/// `22 November 2023`.
+pub fn date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// `1 theft`, `2 thefts`.
+pub fn thefts(n: usize) -> String {
+    format!("{n} theft{}", if n == 1 { "" } else { "s" })
+}
+
+/// A share of a total in whole percent, and `<1%` for a share that rounds to nothing.
+pub fn share(part: UsdTotal, total: UsdTotal) -> String {
+    if total == 0 {
+        return "0%".into();
+    }
+    match (part.saturating_mul(100) + total / 2) / total {
+        0 if part > 0 => "<1%".into(),
+        p => format!("{p}%"),
+    }
+}
+
+/// The change from `before` to `now` in whole percent, rounded half away from zero; `None` from
+/// a zero base, where a percentage means nothing.
+pub fn percent_change(now: UsdTotal, before: UsdTotal) -> Option<i128> {
+    if before == 0 {
+        return None;
+    }
+    let (now, before) = (i128::try_from(now).ok()?, i128::try_from(before).ok()?);
+    let scaled = (now - before).checked_mul(200)? / before;
+    // Half away from zero: (2x ± 1) / 2 in integers.
+    Some(if scaled >= 0 {
+        (scaled + 1) / 2
+    } else {
+        (scaled - 1) / 2
+    })
+}
+
+/// How the period compares with an earlier one, as a brief says it: never "−100%", never a
+/// percentage from a zero base.
+pub fn change(now: UsdTotal, now_count: usize, before: UsdTotal, before_count: usize) -> String {
+    match (now_count, before_count) {
+        (0, 0) => "no thefts in either".to_owned(),
+        (_, 0) => "no thefts then".to_owned(),
+        (0, _) => format!("no thefts, against {}", money(before)),
+        _ => match percent_change(now, before) {
+            Some(0) | None => format!("unchanged from {}", money(before)),
+            Some(p) if p > 0 => format!("up {p}% from {}", money(before)),
+            Some(p) => format!("down {}% from {}", -p, money(before)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_a_brief() {
+        assert_eq!(money(147_500_000), "$147.5 million");
+        assert_eq!(money(1_460_000_000), "$1.46 billion");
+        assert_eq!(money(1_455_000_000), "$1.46 billion");
+        assert_eq!(money(850_000), "$850,000");
+        assert_eq!(money(849_600), "$850,000");
+        assert_eq!(money(999_999_999), "$1 billion");
+        assert_eq!(money(999_960), "$1 million");
+        assert_eq!(money(91_350_000), "$91.4 million");
+        assert_eq!(money(7_000_000), "$7 million");
+        assert_eq!(money(2_000_000_000), "$2 billion");
+        assert_eq!(money(450), "$450");
+        assert_eq!(money(0), "$0");
+    }
+
+    #[test]
+    fn shares_never_show_zero_for_something() {
+        assert_eq!(share(14, 3935), "<1%");
+        assert_eq!(share(0, 10), "0%");
+        assert_eq!(share(5, 10), "50%");
+        assert_eq!(share(1, 0), "0%");
+    }
+
+    #[test]
+    fn dates_in_prose() {
+        let d = NaiveDate::from_ymd_opt(2023, 11, 22).unwrap_or_default();
+        assert_eq!(date(d), "22 November 2023");
+    }
+
+    #[test]
+    fn changes_never_divide_by_zero_nor_say_minus_100() {
+        assert_eq!(percent_change(138, 100), Some(38));
+        assert_eq!(percent_change(0, 100), Some(-100));
+        assert_eq!(percent_change(5, 0), None);
+        assert_eq!(percent_change(1005, 1000), Some(1));
+        assert_eq!(percent_change(995, 1000), Some(-1));
+        assert_eq!(change(0, 0, 0, 0), "no thefts in either");
+        assert_eq!(change(5_000_000, 1, 0, 0), "no thefts then");
+        assert_eq!(change(0, 0, 5_000_000, 1), "no thefts, against $5 million");
+        assert_eq!(
+            change(13_800_000, 2, 10_000_000, 1),
+            "up 38% from $10 million"
+        );
+        assert_eq!(
+            change(5_000_000, 1, 10_000_000, 3),
+            "down 50% from $10 million"
+        );
+    }
+}
