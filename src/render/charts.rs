@@ -361,7 +361,9 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
 }
 
 /// Laundering services used in the period, by dollars moved.
-pub fn laundering(f: &Figures<'_>) -> Chart {
+pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
+    let by_id: std::collections::HashMap<&str, &Incident> =
+        incidents.iter().map(|i| (i.id.as_str(), i)).collect();
     let title = "Laundering in the period, by service".to_owned();
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
@@ -406,7 +408,11 @@ pub fn laundering(f: &Figures<'_>) -> Chart {
                         "not reported".into()
                     },
                 ],
-                records: Vec::new(),
+                records: l
+                    .ids
+                    .iter()
+                    .filter_map(|id| by_id.get(id).map(|i| link(i)))
+                    .collect(),
             })
             .collect(),
         file: String::new(),

@@ -242,7 +242,7 @@ pub fn brief(
         charts.push(charts::vectors(&trailing_set, trailing));
     }
     if !f.laundering.is_empty() {
-        charts.push(charts::laundering(&f));
+        charts.push(charts::laundering(&f, incidents));
     }
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
