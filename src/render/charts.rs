@@ -236,6 +236,7 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
         })
         .collect();
     let mut publishers: Vec<&str> = yearly.iter().map(|b| b.publisher.as_str()).collect();
+    // The legend uses a publisher's own abbreviation when it gives one: "… (MSMT)" is "MSMT".
     publishers.sort_unstable();
     publishers.dedup();
     let markers: Vec<Marker> = yearly
@@ -308,11 +309,20 @@ fn publishers_with<'m>(
         .enumerate()
         .map(|(i, p)| {
             (
-                (*p).to_owned(),
+                short_name(p),
                 markers.iter().filter(|m| m.series == i).collect(),
             )
         })
         .collect()
+}
+
+/// `Multilateral Sanctions Monitoring Team (MSMT)` as `MSMT`; other names as they are.
+fn short_name(publisher: &str) -> String {
+    publisher
+        .strip_suffix(')')
+        .and_then(|p| p.rsplit_once(" ("))
+        .map_or(publisher, |(_, short)| short)
+        .to_owned()
 }
 
 /// Attack vectors over the trailing twelve months, by dollars.
@@ -493,6 +503,7 @@ fn columns_into(
                 (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
             )
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(34)
             .y_label_area_size(64)
             .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..axis_top(top))
@@ -641,6 +652,7 @@ fn rows_into(svg: &mut String, title: &str, bars: &[(String, UsdTotal)]) -> Resu
                 (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
             )
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(30)
             .y_label_area_size(190)
             .build_cartesian_2d(0f64..axis_top(top), -0.5f64..(n - 0.5))
@@ -675,4 +687,43 @@ fn rows_into(svg: &mut String, title: &str, bars: &[(String, UsdTotal)]) -> Resu
         root.present().map_err(|x| e(&x))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legends_use_a_publishers_own_abbreviation() {
+        assert_eq!(
+            short_name("Multilateral Sanctions Monitoring Team (MSMT)"),
+            "MSMT"
+        );
+        assert_eq!(short_name("Chainalysis"), "Chainalysis");
+    }
+
+    #[test]
+    fn chart_text_from_records_is_escaped_in_the_svg() {
+        let svg = draw_rows("t", &[("<script>x</script> & \"q\"".to_owned(), 5_000_000)]);
+        assert!(
+            svg.contains("&lt;script&gt;x&lt;/script&gt; &amp;"),
+            "{svg}"
+        );
+        assert!(!svg.contains("<script"), "{svg}");
+    }
+
+    #[test]
+    fn axis_labels_read_as_money_not_exponents() {
+        let bars = [Bar {
+            label: "2024".into(),
+            value: 1_460_000_000,
+            highlight: true,
+            foot_marker: false,
+        }];
+        let svg = draw_columns("t", &bars, &[], 1);
+        for label in ["$0", "$500M", "$1B", "$1.5B"] {
+            assert!(svg.contains(&format!("\n{label}\n")), "{label}: {svg}");
+        }
+        assert!(!svg.contains("e8") && !svg.contains("e9"), "{svg}");
+    }
 }

@@ -1,0 +1,86 @@
+//! docs/templates.md documents every variable, block and filter a template can use: this test
+//! fails when the brief view, the default templates or the filters change without it.
+
+mod common;
+use common::repo_root;
+use heistbrief::render::templates::DEFAULTS;
+use heistbrief::render::view::{BriefOptions, brief};
+use std::collections::BTreeSet;
+
+/// Every key of the brief view, as the path a template writes (`key.previous.change`), with
+/// list elements written `[]` (`charts[].rows[].cells`).
+fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                out.insert(path.clone());
+                paths(inner, &path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                paths(item, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_variable_block_and_filter_is_documented() {
+    let doc =
+        std::fs::read_to_string(repo_root().join("docs/templates.md")).expect("docs/templates.md");
+    let today: chrono::NaiveDate = common::TODAY.parse().expect("date");
+    let loaded =
+        heistbrief::load::load_dir(&repo_root().join("incidents"), today).expect("incidents");
+    let path = repo_root().join("benchmarks.toml");
+    let bytes = std::fs::read(&path).expect("benchmarks");
+    let (benchmarks, _) = heistbrief::benchmark::read_benchmarks(&path, &bytes);
+    let options = BriefOptions {
+        version: "0".into(),
+        generated_on: Some(today),
+    };
+    let period = heistbrief::period::Period::parse_month("2024-03").expect("period");
+    let view = brief(&loaded.incidents, period, &benchmarks, &options);
+    let mut keys = BTreeSet::new();
+    paths(&serde_json::to_value(&view).expect("json"), "", &mut keys);
+    keys.insert("format".into());
+    keys.insert("content".into());
+    keys.insert("style".into());
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "variables missing from docs/templates.md: {missing:?}"
+    );
+
+    for (name, text) in DEFAULTS {
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "template {name} is not documented"
+        );
+        for block in text
+            .split("{% block ")
+            .skip(1)
+            .chain(text.split("{%- block ").skip(1))
+        {
+            let block = block.split_whitespace().next().unwrap_or("");
+            // A comment may show the syntax with a placeholder; blocks are identifiers.
+            if !block.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                continue;
+            }
+            assert!(
+                doc.contains(&format!("`{block}`")),
+                "block {block} of {name} is not documented"
+            );
+        }
+    }
+    assert!(doc.contains("`url`"), "the url filter is not documented");
+}
