@@ -200,12 +200,32 @@ fn check_file_with_bad_sources(bencher: divan::Bencher, n: usize) {
     }
     let today = NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
     bencher.bench(|| {
-        let (_, problems) = heistbrief::validate::check_file(
+        let (_, problems) = heistbrief::load::check_file(
             Path::new("x.toml"),
             text.as_bytes(),
             "2024-05-31-x",
             today,
         );
         assert_eq!(problems.len(), n);
+    });
+}
+
+/// The brief for 2024 from a 10 000-record set, to Markdown and HTML with its charts: the view,
+/// the charts and both renderings (target: under 300 ms).
+#[divan::bench(sample_count = 10)]
+fn build_year_from_10k(bencher: divan::Bencher) {
+    use heistbrief::render::{self, Format, templates::Templates, view};
+    let records = &incidents()[..10_000];
+    let period = Period::parse_year("2024").expect("year");
+    let templates = Templates::builtin();
+    let options = view::BriefOptions {
+        version: "bench".into(),
+        generated_on: None,
+    };
+    bencher.bench(|| {
+        let brief = view::brief(records, period, &[], &options);
+        let md = render::markdown(&brief, &templates, Format::Md).expect("markdown");
+        let html = render::html(&brief, &templates).expect("html");
+        (md.len(), html.len())
     });
 }

@@ -1,9 +1,8 @@
-//! The contract's rules beyond types: dates in range, URLs, non-empty text, unique ids.
+//! The contract's rules beyond types: dates in range, URLs, text, unique ids. Pure: rules take
+//! records and give violations by field path; loading places them in the file.
 
-use crate::diagnostic::{Diagnostic, SourceText};
+use crate::diagnostic::Diagnostic;
 use crate::incident::{Incident, Source};
-use crate::load::fields::Spans;
-use crate::load::record::read_record_bytes;
 use crate::text::TextKind::{Line, Prose};
 use crate::text::shown;
 use crate::text::{TextKind, echo, looks_empty, problem_in};
@@ -15,37 +14,6 @@ pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2009, 1, 3) {
     Some(d) => d,
     None => panic!("valid constant date"),
 };
-
-/// Reads one file and applies every per-record rule. The record is returned only when it has no
-/// errors, so nothing downstream ever sees an invalid record.
-pub fn check_file(
-    path: &Path,
-    bytes: &[u8],
-    id: &str,
-    today: NaiveDate,
-) -> (Option<Incident>, Vec<Diagnostic>) {
-    let mut read = read_record_bytes(path, bytes, id);
-    let violations = read
-        .incident
-        .as_ref()
-        .map(|i| rule_violations(i, today))
-        .unwrap_or_default();
-    if !violations.is_empty() {
-        // The bytes were valid UTF-8, or there would be no record.
-        let text = String::from_utf8_lossy(bytes);
-        let file = SourceText::new(path, &text);
-        let spans = Spans::parse(&text);
-        read.diagnostics
-            .extend(violations.into_iter().map(|v| v.locate(&file, &spans)));
-    }
-    Diagnostic::sort(&mut read.diagnostics);
-    let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        read.incident
-    };
-    (incident, read.diagnostics)
-}
 
 /// A broken rule, by field path, before it is given a place in the file.
 #[derive(Debug, PartialEq, Eq)]
@@ -68,21 +36,6 @@ impl Violation {
         Violation {
             warning: true,
             ..Violation::error(field, message)
-        }
-    }
-
-    fn locate(self, file: &SourceText<'_>, spans: &Spans<'_>) -> Diagnostic {
-        let diagnostic = match spans.of(&self.field) {
-            Some(span) => Diagnostic::at(file, span, Some(self.field), self.message),
-            None => Diagnostic {
-                field: Some(self.field),
-                ..Diagnostic::for_file(file.path, self.message)
-            },
-        };
-        if self.warning {
-            diagnostic.warning()
-        } else {
-            diagnostic
         }
     }
 }

@@ -41,15 +41,21 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     }
     if args.format != CheckFormat::Json {
         let folder = shown(&args.incidents.incidents);
-        let files = plural(loaded.files, "record");
+        let files = crate::render::words::plural(loaded.files, "record");
         let summary = match (errors, warnings) {
             (0, 0) => format!("checked {files} in {folder}: no problems"),
-            (0, w) => format!("checked {files} in {folder}: {}", plural(w, "warning")),
-            (e, 0) => format!("checked {files} in {folder}: {}", plural(e, "error")),
+            (0, w) => format!(
+                "checked {files} in {folder}: {}",
+                crate::render::words::plural(w, "warning")
+            ),
+            (e, 0) => format!(
+                "checked {files} in {folder}: {}",
+                crate::render::words::plural(e, "error")
+            ),
             (e, w) => format!(
                 "checked {files} in {folder}: {}, {}",
-                plural(e, "error"),
-                plural(w, "warning")
+                crate::render::words::plural(e, "error"),
+                crate::render::words::plural(w, "warning")
             ),
         };
         // The summary is for people: keep it off stdout when stdout is a machine format.
@@ -66,8 +72,4 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     } else {
         0
     })
-}
-
-pub fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

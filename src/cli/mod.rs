@@ -195,7 +195,7 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
     let _ = std::io::stderr().write_all(render_human(&errors, color).as_bytes());
     let failure = Failure::data(format!(
         "{} in {}{hint}",
-        check::plural(errors.len(), "problem"),
+        crate::render::words::plural(errors.len(), "problem"),
         shown(place)
     ));
     // A file that could not be read is an I/O error, whatever else is wrong.

@@ -3,9 +3,8 @@
 use super::{Failure, today};
 use crate::diagnostic::Diagnostic;
 use crate::incident::{Attribution, Keyword, Vector, VictimKind};
-use crate::load::{record_files, record_id};
+use crate::load::{check_file, record_files, record_id};
 use crate::text::shown;
-use crate::validate::check_file;
 use crate::write::write_new;
 use chrono::NaiveDate;
 use clap::Args;

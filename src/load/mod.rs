@@ -4,10 +4,12 @@ mod discover;
 pub(crate) mod fields;
 pub mod record;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Incident;
 use crate::validate;
+use crate::validate::Violation;
 use chrono::NaiveDate;
+use fields::Spans;
 use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -45,7 +47,7 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         .par_iter()
         .zip(&ids)
         .map(|(path, id)| match read_regular_file(path) {
-            Ok(bytes) => validate::check_file(path, &bytes, id, today),
+            Ok(bytes) => check_file(path, &bytes, id, today),
             Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
         })
         .collect();
@@ -120,6 +122,54 @@ fn describe(kind: std::fs::FileType) -> &'static str {
         "a folder"
     } else {
         "not a file"
+    }
+}
+
+/// Reads one file and applies every per-record rule. The record is returned only when it has no
+/// errors, so nothing downstream ever sees an invalid record.
+pub fn check_file(
+    path: &Path,
+    bytes: &[u8],
+    id: &str,
+    today: NaiveDate,
+) -> (Option<Incident>, Vec<Diagnostic>) {
+    let mut read = read_record_bytes(path, bytes, id);
+    let violations = read
+        .incident
+        .as_ref()
+        .map(|i| validate::rule_violations(i, today))
+        .unwrap_or_default();
+    if !violations.is_empty() {
+        // The bytes were valid UTF-8, or there would be no record.
+        let text = String::from_utf8_lossy(bytes);
+        let file = SourceText::new(path, &text);
+        let spans = Spans::parse(&text);
+        read.diagnostics
+            .extend(violations.into_iter().map(|v| locate(v, &file, &spans)));
+    }
+    Diagnostic::sort(&mut read.diagnostics);
+    let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        read.incident
+    };
+    (incident, read.diagnostics)
+}
+
+/// A violation placed in its file: at its field's value, or on the file when the field has no
+/// place (the id, which is the file name).
+fn locate(v: Violation, file: &SourceText<'_>, spans: &Spans<'_>) -> Diagnostic {
+    let diagnostic = match spans.of(&v.field) {
+        Some(span) => Diagnostic::at(file, span, Some(v.field), v.message),
+        None => Diagnostic {
+            field: Some(v.field),
+            ..Diagnostic::for_file(file.path, v.message)
+        },
+    };
+    if v.warning {
+        diagnostic.warning()
+    } else {
+        diagnostic
     }
 }
 

@@ -56,7 +56,30 @@ pub struct Chart {
 #[derive(Debug, Serialize)]
 pub struct ChartRow {
     pub cells: Vec<String>,
+    /// The largest records behind the row (at most [`NAMED`]), in date order.
     pub records: Vec<RecordLink>,
+    /// How many more records the row holds beyond those named.
+    pub more: usize,
+}
+
+/// How many records a figure or a chart row names: the largest, so that a brief over a large
+/// data set stays a brief (and lists the rest by count).
+pub const NAMED: usize = 12;
+
+/// The [`NAMED`] largest of `records` as links in date order, and how many are left unnamed.
+pub fn named(mut records: Vec<&Incident>) -> (Vec<RecordLink>, usize) {
+    let more = records.len().saturating_sub(NAMED);
+    if more > 0 {
+        records.sort_by(|a, b| {
+            b.amount_usd
+                .cmp(&a.amount_usd)
+                .then(a.date.cmp(&b.date))
+                .then(a.id.cmp(&b.id))
+        });
+        records.truncate(NAMED);
+    }
+    records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    (records.into_iter().map(link).collect(), more)
 }
 
 impl Chart {
@@ -172,9 +195,11 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
             } else {
                 String::new()
             });
+            let (records, more) = named(records);
             ChartRow {
                 cells,
-                records: records.into_iter().map(link).collect(),
+                records,
+                more,
             }
         })
         .collect();
@@ -273,14 +298,17 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
                 .filter(|b| b.from.year() == year)
                 .map(|b| format!("{} {}", b.publisher, compact(b.amount_usd.0.into())))
                 .collect();
+            let cells = vec![
+                year.to_string(),
+                records.len().to_string(),
+                compact(total),
+                published.join("; "),
+            ];
+            let (records, more) = named(records);
             ChartRow {
-                cells: vec![
-                    year.to_string(),
-                    records.len().to_string(),
-                    compact(total),
-                    published.join("; "),
-                ],
-                records: records.into_iter().map(link).collect(),
+                cells,
+                records,
+                more,
             }
         })
         .collect();
@@ -359,9 +387,14 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
         columns: vec!["vector", "thefts", "stolen"],
         rows: list
             .into_iter()
-            .map(|(k, t, records)| ChartRow {
-                cells: vec![k.replace('-', " "), records.len().to_string(), compact(t)],
-                records: records.into_iter().map(link).collect(),
+            .map(|(k, t, records)| {
+                let cells = vec![k.replace('-', " "), records.len().to_string(), compact(t)];
+                let (records, more) = named(records);
+                ChartRow {
+                    cells,
+                    records,
+                    more,
+                }
             })
             .collect(),
         file: String::new(),
@@ -418,11 +451,14 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
                         "not reported".into()
                     },
                 ],
-                records: l
-                    .ids
-                    .iter()
-                    .filter_map(|id| by_id.get(id).map(|i| link(i)))
-                    .collect(),
+                records: named(
+                    l.ids
+                        .iter()
+                        .filter_map(|id| by_id.get(id).copied())
+                        .collect(),
+                )
+                .0,
+                more: l.ids.len().saturating_sub(NAMED),
             })
             .collect(),
         file: String::new(),

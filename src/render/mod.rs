@@ -3,7 +3,10 @@
 //! writing files is the command line's business.
 
 pub mod charts;
+pub mod csv;
 pub mod html;
+pub mod listing;
+pub mod summary;
 pub mod templates;
 pub mod view;
 pub mod words;

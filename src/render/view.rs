@@ -15,6 +15,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+/// How many of the period's thefts the brief's table lists: a year of a large data set would
+/// otherwise make a table nobody reads; the rest are counted, and `heistbrief list` shows them.
+pub const LISTED: usize = 50;
+
 /// What the caller knows that the data does not: the tool's version and the build date.
 pub struct BriefOptions {
     pub version: String,
@@ -33,7 +37,11 @@ pub struct Brief {
     /// Records in the data set (up to any date), which the brief rests on.
     pub records: usize,
     pub key: KeyFigures,
+    /// The period's largest thefts, at most fifty, largest first.
     pub incidents: Vec<IncidentRow>,
+    /// The period's thefts beyond those fifty: how many, and their total in words.
+    pub incidents_more: usize,
+    pub incidents_more_total: String,
     pub laundering: Vec<LaunderingRow>,
     pub vectors: Vec<ShareRow>,
     pub vectors_12m: Vec<ShareRow>,
@@ -77,9 +85,12 @@ pub struct CompareView {
     pub thefts: String,
     pub total_usd: UsdTotal,
     pub total: String,
-    /// `up 38% from $10 million`, `no thefts, against $5 million`, `none the period before`.
+    /// `up 38% from $10 million`, `no thefts, against $5 million`, `no thefts then`.
     pub change: String,
+    /// The largest records behind it (at most twelve), in date order.
     pub records: Vec<RecordLink>,
+    /// How many more records it holds.
+    pub more: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -90,7 +101,10 @@ pub struct KeyFigures {
     pub total: String,
     /// The sources' range when they disagree: `$120 million–$130 million`.
     pub range: Option<String>,
+    /// The period's largest thefts (at most twelve), in date order.
     pub records: Vec<RecordLink>,
+    /// How many more thefts the period holds.
+    pub more: usize,
     pub previous: CompareView,
     pub year_ago: CompareView,
     /// 1 January of the period's last year up to its last day.
@@ -223,6 +237,7 @@ pub fn brief(
             .then(a.date.cmp(&b.date))
             .then(a.id.cmp(&b.id))
     });
+    let unlisted: Vec<&Incident> = in_period.split_off(in_period.len().min(LISTED));
     let rows: Vec<IncidentRow> = in_period.iter().map(|i| cite.row(i)).collect();
     cite.listed = in_period.iter().map(|i| i.id.as_str()).collect();
 
@@ -308,6 +323,13 @@ pub fn brief(
         charts,
         key,
         incidents: rows,
+        incidents_more: unlisted.len(),
+        incidents_more_total: words::money(
+            unlisted
+                .iter()
+                .map(|i| UsdTotal::from(i.amount_usd.0))
+                .sum(),
+        ),
         laundering,
         cited: cite.cited_rows(),
         sources: cite.sources,
@@ -492,13 +514,14 @@ fn compare<'a>(
         total_usd: total,
         total: words::money(total),
         change: words::change(now.1, now.0, total, sorted.len()),
-        records: sorted
-            .into_iter()
-            .map(|i| {
-                cite.cite(i);
-                link(i)
-            })
-            .collect(),
+        records: {
+            let (links, _) = charts::named(sorted.clone());
+            for l in &links {
+                cite.record(&l.id);
+            }
+            links
+        },
+        more: sorted.len().saturating_sub(charts::NAMED),
     }
 }
 
@@ -520,11 +543,7 @@ fn key_figures<'a>(
     );
     let before_records = sum(incidents, before_from, before_to).2;
     let period_records = records_between(period);
-    let in_period: Vec<RecordLink> = {
-        let mut sorted = period_records;
-        sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        sorted.into_iter().map(link).collect()
-    };
+    let (in_period, more) = charts::named(period_records);
     let laundered: UsdTotal = f.laundering.iter().map(|l| l.usd).sum();
     KeyFigures {
         incidents: f.incidents,
@@ -534,6 +553,7 @@ fn key_figures<'a>(
         range: (f.low_usd != f.high_usd)
             .then(|| format!("{}–{}", words::money(f.low_usd), words::money(f.high_usd))),
         records: in_period,
+        more,
         previous: compare(
             period_name(previous),
             previous.from,

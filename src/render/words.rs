@@ -46,7 +46,12 @@ pub fn date(date: NaiveDate) -> String {
 
 /// `1 theft`, `2 thefts`.
 pub fn thefts(n: usize) -> String {
-    format!("{n} theft{}", if n == 1 { "" } else { "s" })
+    plural(n, "theft")
+}
+
+/// `1 record`, `2 records`: nouns whose plural adds an s.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A share of a total in whole percent, and `<1%` for a share that rounds to nothing.
