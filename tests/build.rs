@@ -20,6 +20,14 @@ fn build(dir: &Path, out: &Path, extra: &[&str]) -> common::Run {
     heistbrief(dir, &args)
 }
 
+/// Runs `build` on the stats fixture for March 2024 with an editor's templates folder.
+fn build_with(templates: &Path, out: &Path, extra: &[&str]) -> common::Run {
+    let templates = templates.to_string_lossy().into_owned();
+    let mut args = vec!["--month", "2024-03", "--templates", templates.as_str()];
+    args.extend_from_slice(extra);
+    build(&fixture("stats"), out, &args)
+}
+
 fn golden(name: &str, actual: &str) {
     let path = repo_root().join("tests/golden/brief").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -253,18 +261,7 @@ fn an_override_of_the_markdown_template_changes_both_formats() {
     )
     .expect("template");
     let out = dir.join("out");
-    let run = heistbrief(
-        &fixture("stats"),
-        &[
-            "build",
-            "--month",
-            "2024-03",
-            "--templates",
-            &templates.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-        ],
-    );
+    let run = build_with(&templates, &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         read(&out.join("brief-2024-03.md")),
@@ -293,26 +290,10 @@ fn an_override_can_extend_the_default_and_replace_one_block() {
     .expect("template");
     let out = dir.join("out");
     let default_out = dir.join("default");
-    let args = |o: &Path, t: bool| {
-        let mut v = vec![
-            "build".to_owned(),
-            "--month".into(),
-            "2024-03".into(),
-            "--out".into(),
-            o.to_string_lossy().into_owned(),
-        ];
-        if t {
-            v.push("--templates".into());
-            v.push(templates.to_string_lossy().into_owned());
-        }
-        v
-    };
-    for (o, t) in [(&out, true), (&default_out, false)] {
-        let a = args(o, t);
-        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
-        let run = heistbrief(&fixture("stats"), &refs);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-    }
+    let run = build_with(&templates, &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = build(&fixture("stats"), &default_out, &["--month", "2024-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let custom = read(&out.join("brief-2024-03.md"));
     let default = read(&default_out.join("brief-2024-03.md"));
     assert!(custom.contains("## Method\n\nOur own method note.\n"));
@@ -366,18 +347,7 @@ fn a_broken_template_names_its_file_and_line_and_leaves_the_previous_brief() {
         let _ = std::fs::remove_dir_all(&templates);
         std::fs::create_dir_all(&templates).expect("templates");
         std::fs::write(templates.join(name), text).expect("template");
-        let run = heistbrief(
-            &fixture("stats"),
-            &[
-                "build",
-                "--month",
-                "2024-03",
-                "--templates",
-                &templates.to_string_lossy(),
-                "--out",
-                &out.to_string_lossy(),
-            ],
-        );
+        let run = build_with(&templates, &out, &[]);
         assert_eq!(run.code, 1, "{name}: {}", run.stderr);
         assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
         assert!(
@@ -438,20 +408,7 @@ fn init_writes_the_defaults_once() {
     assert_eq!(read(&dir.join("my-templates/style.css")), "edited");
     // The written defaults build the same brief as the built-in ones.
     let (a, b) = (dir.join("a"), dir.join("b"));
-    let with = heistbrief(
-        &fixture("stats"),
-        &[
-            "build",
-            "--month",
-            "2024-03",
-            "--format",
-            "md",
-            "--templates",
-            &dir.join("my-templates").to_string_lossy(),
-            "--out",
-            &a.to_string_lossy(),
-        ],
-    );
+    let with = build_with(&dir.join("my-templates"), &a, &["--format", "md"]);
     assert_eq!(with.code, 0, "{}", with.stderr);
     let without = build(
         &fixture("stats"),

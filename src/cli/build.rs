@@ -1,7 +1,6 @@
 //! `heistbrief build`: the brief for a period, as Markdown and HTML with its charts.
 
-use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean, today};
-use crate::period::Period;
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean};
 use crate::render::templates::Templates;
 use crate::render::view::{BriefOptions, brief};
 use crate::render::{self, Format};
@@ -31,10 +30,7 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
-    let period = match args.period.period()? {
-        Some(period) => period,
-        None => Period::last_complete_month(today()?),
-    };
+    let period = args.period.period_or_last_month()?;
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
     let loaded = load_clean(&args.incidents)?;

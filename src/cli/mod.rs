@@ -86,6 +86,14 @@ impl PeriodArgs {
         }
         Ok(self.month.or(self.quarter).or(self.year))
     }
+
+    /// The period asked for, or else the last complete month before today.
+    pub fn period_or_last_month(&self) -> Result<Period, Failure> {
+        match self.period()? {
+            Some(period) => Ok(period),
+            None => Ok(Period::last_complete_month(today()?)),
+        }
+    }
 }
 
 /// Why a command did not succeed, and the exit code that says so.

@@ -1,7 +1,6 @@
 //! `heistbrief stats`: the period's figures as a summary, as the contract's JSON, or one table as CSV.
 
-use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean, today};
-use crate::period::Period;
+use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean};
 use crate::render::csv::{CsvTable, figures_table};
 use crate::render::summary::summary;
 use crate::stats::figures;
@@ -26,10 +25,7 @@ pub struct StatsArgs {
 }
 
 pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
-    let period = match args.period.period()? {
-        Some(period) => period,
-        None => Period::last_complete_month(today()?),
-    };
+    let period = args.period.period_or_last_month()?;
     let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
     let loaded = load_clean(&args.incidents)?;
     let figures = figures(&loaded.incidents, period, &benchmarks);

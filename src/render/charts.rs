@@ -82,6 +82,18 @@ pub fn named(mut records: Vec<&Incident>) -> (Vec<RecordLink>, usize) {
     (records.into_iter().map(link).collect(), more)
 }
 
+impl ChartRow {
+    /// A row of cells and the records behind it, naming the largest (see [`named`]).
+    fn new(cells: Vec<String>, records: Vec<&Incident>) -> Self {
+        let (records, more) = named(records);
+        ChartRow {
+            cells,
+            records,
+            more,
+        }
+    }
+}
+
 impl Chart {
     /// Every record the chart's table names.
     pub fn record_ids(&self) -> Vec<String> {
@@ -195,12 +207,7 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
             } else {
                 String::new()
             });
-            let (records, more) = named(records);
-            ChartRow {
-                cells,
-                records,
-                more,
-            }
+            ChartRow::new(cells, records)
         })
         .collect();
     Chart {
@@ -304,12 +311,7 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
                 compact(total),
                 published.join("; "),
             ];
-            let (records, more) = named(records);
-            ChartRow {
-                cells,
-                records,
-                more,
-            }
+            ChartRow::new(cells, records)
         })
         .collect();
     Chart {
@@ -389,12 +391,7 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
             .into_iter()
             .map(|(k, t, records)| {
                 let cells = vec![k.replace('-', " "), records.len().to_string(), compact(t)];
-                let (records, more) = named(records);
-                ChartRow {
-                    cells,
-                    records,
-                    more,
-                }
+                ChartRow::new(cells, records)
             })
             .collect(),
         file: String::new(),
