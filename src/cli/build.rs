@@ -5,8 +5,8 @@ use crate::render::templates::Templates;
 use crate::render::view::{BriefOptions, brief};
 use crate::render::{self, Format};
 use crate::text::shown;
-use chrono::NaiveDate;
 use clap::Args;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -34,9 +34,12 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
     let loaded = load_clean(&args.incidents)?;
+    let epoch = source_epoch()?;
     let options = BriefOptions {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        generated_on: source_date()?,
+        generated_on: epoch
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map(|t| t.date_naive()),
     };
     let view = brief(&loaded.incidents, period, &benchmarks, &options);
     let stem = format!("brief-{}", period.label());
@@ -59,6 +62,21 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
             Format::Html => {
                 let text = render::html(&view, &templates).map_err(template_failure)?;
                 files.push((format!("{stem}.html"), text.into_bytes()));
+            }
+            Format::Pdf => {
+                let pdf = render::pdf::pdf(&view, &templates, epoch).map_err(template_failure)?;
+                if !pdf.missing_glyphs.is_empty() {
+                    let shown: String = pdf
+                        .missing_glyphs
+                        .iter()
+                        .map(|c| format!(" U+{:04X}", u32::from(*c)))
+                        .collect();
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "warning: the PDF's fonts lack{shown}; each is shown as `?` (find the record with `grep`)"
+                    );
+                }
+                files.push((format!("{stem}.pdf"), pdf.bytes));
             }
         }
     }
@@ -102,9 +120,9 @@ fn template_failure(e: crate::render::templates::TemplateError) -> Failure {
     ))
 }
 
-/// The "generated on" date: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set, so that
-/// builds are reproducible; no date otherwise.
-fn source_date() -> Result<Option<NaiveDate>, Failure> {
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set: the "generated on" date and the
+/// PDF's dates, so that builds are reproducible; no date otherwise.
+fn source_epoch() -> Result<Option<i64>, Failure> {
     let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
         return Ok(None);
     };
@@ -115,6 +133,6 @@ fn source_date() -> Result<Option<NaiveDate>, Failure> {
         ))
     })?;
     chrono::DateTime::from_timestamp(seconds, 0)
-        .map(|t| Some(t.date_naive()))
+        .map(|_| Some(seconds))
         .ok_or_else(|| Failure::usage(format!("SOURCE_DATE_EPOCH={seconds} is out of range")))
 }

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod listing;
+pub mod pdf;
 pub mod summary;
 pub mod templates;
 pub mod view;
@@ -21,6 +22,7 @@ use view::Brief;
 pub enum Format {
     Md,
     Html,
+    Pdf,
 }
 
 impl Format {
@@ -28,6 +30,7 @@ impl Format {
         match self {
             Format::Md => "md",
             Format::Html => "html",
+            Format::Pdf => "pdf",
         }
     }
 }

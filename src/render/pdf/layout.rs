@@ -1,0 +1,678 @@
+//! Laying blocks out on pages: lines broken by measured glyph widths, tables whose cells wrap
+//! and whose header repeats on every page they cross, rows and headings that never end a page
+//! alone. Coordinates here are points from the page's top-left corner; drawing flips them.
+
+use super::blocks::{Block, Run, Style};
+use super::fonts::{Face, Fonts};
+use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb, TextItem, TextMatrix};
+use pulldown_cmark::Alignment;
+
+/// Page geometry and type sizes, in points.
+#[derive(Clone, Debug)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub body: f32,
+}
+
+impl Geometry {
+    /// A4 with margins a reader would call generous (22 mm at the sides).
+    pub fn a4() -> Self {
+        Geometry {
+            width: 595.28,
+            height: 841.89,
+            left: 62.0,
+            right: 62.0,
+            top: 72.0,
+            bottom: 68.0,
+            body: 10.0,
+        }
+    }
+
+    fn text_width(&self) -> f32 {
+        self.width - self.left - self.right
+    }
+}
+
+const INK: (f32, f32, f32) = (0.11, 0.11, 0.12);
+const MUTED: (f32, f32, f32) = (0.33, 0.33, 0.33);
+const ACCENT: (f32, f32, f32) = (0.0, 0.35, 0.63);
+const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
+
+fn colour((r, g, b): (f32, f32, f32)) -> Color {
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+/// A link to place once pages are known: a rectangle (PDF coordinates) on a page, and where it
+/// goes.
+pub struct PendingLink {
+    pub page: usize,
+    pub rect: Rect,
+    pub target: String,
+}
+
+/// A laid-out document: each page's drawing operations, its links, and where each anchor and
+/// heading landed.
+pub struct Laid {
+    pub pages: Vec<Vec<Op>>,
+    pub links: Vec<PendingLink>,
+    /// Anchor id → (page, PDF y of the top of its line).
+    pub anchors: Vec<(String, usize, f32)>,
+    /// Headings for the outline: level, text, page, PDF y.
+    pub headings: Vec<(u8, String, usize, f32)>,
+    /// Characters the fonts lack, replaced by `?`.
+    pub missing: Vec<char>,
+}
+
+/// A word or a space, in one style: what a line is made of.
+#[derive(Clone, Debug)]
+struct Piece {
+    text: String,
+    face: Face,
+    size: f32,
+    link: Option<String>,
+    anchor: Option<String>,
+    space: bool,
+    width: f32,
+}
+
+pub struct Layout<'f> {
+    fonts: &'f Fonts,
+    g: Geometry,
+    laid: Laid,
+    /// Distance from the top of the current page to where the next line starts.
+    y: f32,
+}
+
+impl<'f> Layout<'f> {
+    pub fn new(fonts: &'f Fonts, g: Geometry) -> Self {
+        let y = g.top;
+        Layout {
+            fonts,
+            g,
+            laid: Laid {
+                pages: vec![Vec::new()],
+                links: Vec::new(),
+                anchors: Vec::new(),
+                headings: Vec::new(),
+                missing: Vec::new(),
+            },
+            y,
+        }
+    }
+
+    pub fn finish(self) -> Laid {
+        self.laid
+    }
+
+    fn page(&self) -> usize {
+        self.laid.pages.len() - 1
+    }
+
+    fn room(&self) -> f32 {
+        self.g.height - self.g.bottom - self.y
+    }
+
+    fn new_page(&mut self) {
+        self.laid.pages.push(Vec::new());
+        self.y = self.g.top;
+    }
+
+    /// Starts a new page unless `height` still fits on this one.
+    fn need(&mut self, height: f32) {
+        if height > self.room() && self.y > self.g.top {
+            self.new_page();
+        }
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) {
+        for (i, block) in blocks.iter().enumerate() {
+            self.block(block, 0.0, blocks.get(i + 1));
+        }
+    }
+
+    fn block(&mut self, block: &Block, indent: f32, next: Option<&Block>) {
+        let body = self.g.body;
+        match block {
+            Block::Heading { level, runs } => {
+                let (size, before) = match level {
+                    1 => (body * 2.0, 0.0),
+                    2 => (body * 1.4, body * 1.8),
+                    _ => (body * 1.15, body * 1.2),
+                };
+                let leading = size * 1.25;
+                let lines = self.lines(runs, Face::Bold, size, self.g.text_width() - indent);
+                // A heading never ends a page: keep it with three lines of what follows.
+                let follow = match next {
+                    Some(Block::Table { .. }) => body * 6.0,
+                    Some(_) => body * 1.45 * 3.0,
+                    None => 0.0,
+                };
+                self.need(before + leading * lines.len() as f32 + follow);
+                if self.y > self.g.top {
+                    self.y += before;
+                }
+                let title: String = runs.iter().map(|r| r.text.as_str()).collect();
+                let top = self.g.height - self.y;
+                self.laid.headings.push((
+                    *level,
+                    title.split_whitespace().collect::<Vec<_>>().join(" "),
+                    self.page(),
+                    top,
+                ));
+                for line in lines {
+                    self.line(
+                        &line,
+                        indent,
+                        leading,
+                        INK,
+                        Alignment::Left,
+                        self.g.text_width() - indent,
+                    );
+                }
+                self.y += size * 0.45;
+            }
+            Block::Paragraph(runs) => {
+                self.paragraph(runs, indent, body, Face::Regular);
+                self.y += body * 0.7;
+            }
+            Block::List { start, items } => {
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(first) => format!("{}.", first + n as u64),
+                        None => "•".to_owned(),
+                    };
+                    let marker_width = self.fonts.width(&marker, Face::Regular, body);
+                    let inner =
+                        indent + body * 1.6 + if start.is_some() { body * 0.6 } else { 0.0 };
+                    self.need(body * 1.45);
+                    let baseline_top = self.y;
+                    let x = self.g.left + inner - body * 0.5 - marker_width;
+                    self.text_at(&marker, Face::Regular, body, x, baseline_top + body, INK);
+                    for (k, b) in item.iter().enumerate() {
+                        match b {
+                            Block::Paragraph(runs) => {
+                                self.paragraph(runs, inner, body, Face::Regular);
+                                if k + 1 < item.len() {
+                                    self.y += body * 0.3;
+                                }
+                            }
+                            other => self.block(other, inner, None),
+                        }
+                    }
+                    self.y += body * 0.25;
+                }
+                self.y += body * 0.5;
+            }
+            Block::Table {
+                align,
+                header,
+                rows,
+            } => self.table(align, header, rows, indent),
+            Block::Figure { file: _, alt } => {
+                // The vector charts are drawn in a later slice; until then the figure's place
+                // holds its text alternative, and the data table follows in the Markdown.
+                let runs = vec![Run {
+                    text: format!("Chart: {alt}"),
+                    style: Style {
+                        italic: true,
+                        ..Style::default()
+                    },
+                    link: None,
+                    anchor: None,
+                }];
+                self.paragraph(&runs, indent, body * 0.9, Face::Italic);
+                self.y += body * 0.7;
+            }
+            Block::Rule => {
+                self.need(body);
+                let y = self.y + body * 0.5;
+                self.rule(
+                    self.g.left + indent,
+                    self.g.width - self.g.right,
+                    y,
+                    0.5,
+                    RULE,
+                );
+                self.y += body;
+            }
+        }
+    }
+
+    fn paragraph(&mut self, runs: &[Run], indent: f32, size: f32, base: Face) {
+        let leading = size * 1.45;
+        let width = self.g.text_width() - indent;
+        let lines = self.lines(runs, base, size, width);
+        for line in lines {
+            self.need(leading);
+            self.line(&line, indent, leading, INK, Alignment::Left, width);
+        }
+    }
+
+    /// Breaks runs into lines no wider than `width`, by measured glyph widths.
+    fn lines(&mut self, runs: &[Run], base: Face, size: f32, width: f32) -> Vec<Vec<Piece>> {
+        let mut pieces: Vec<Piece> = Vec::new();
+        for run in runs {
+            let face = if run.style.bold || base == Face::Bold {
+                Face::Bold
+            } else if run.style.italic || base == Face::Italic {
+                Face::Italic
+            } else {
+                Face::Regular
+            };
+            if let Some(anchor) = &run.anchor {
+                pieces.push(Piece {
+                    text: String::new(),
+                    face,
+                    size,
+                    link: None,
+                    anchor: Some(anchor.clone()),
+                    space: false,
+                    width: 0.0,
+                });
+            }
+            let text = self.covered(&run.text);
+            let mut word = String::new();
+            let flush = |word: &mut String, space: bool, pieces: &mut Vec<Piece>| {
+                if word.is_empty() {
+                    return;
+                }
+                let text = std::mem::take(word);
+                pieces.push(Piece {
+                    width: self.fonts.width(&text, face, size),
+                    text,
+                    face,
+                    size,
+                    link: run.link.clone(),
+                    anchor: None,
+                    space,
+                });
+            };
+            for c in text.chars() {
+                if c == ' ' {
+                    flush(&mut word, false, &mut pieces);
+                    word.push(' ');
+                    flush(&mut word, true, &mut pieces);
+                } else {
+                    word.push(c);
+                }
+            }
+            flush(&mut word, false, &mut pieces);
+        }
+        // Lines break only at spaces: a word split across runs ("Bridge" then ",") stays whole.
+        let mut groups: Vec<Vec<Piece>> = Vec::new();
+        let mut fresh = true;
+        for piece in pieces {
+            if piece.space {
+                groups.push(vec![piece]);
+                fresh = true;
+            } else if fresh {
+                groups.push(vec![piece]);
+                fresh = false;
+            } else if let Some(last) = groups.last_mut() {
+                last.push(piece);
+            }
+        }
+        let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for group in groups {
+            let group_width: f32 = group.iter().map(|p| p.width).sum();
+            let Some(line) = lines.last_mut() else { break };
+            if group.first().is_some_and(|p| p.space) {
+                if !line.is_empty() {
+                    used += group_width;
+                    line.extend(group);
+                }
+                continue;
+            }
+            if used + group_width > width && !line.is_empty() {
+                while line.last().is_some_and(|p| p.space) {
+                    line.pop();
+                }
+                lines.push(Vec::new());
+                used = 0.0;
+            }
+            for piece in group {
+                // A word longer than the line (a URL) is cut where it reaches the edge.
+                let mut piece = piece;
+                while used + piece.width > width && piece.text.chars().count() > 1 {
+                    let (head, tail) = self.cut(&piece, width - used);
+                    if let Some(line) = lines.last_mut() {
+                        line.push(head);
+                    }
+                    lines.push(Vec::new());
+                    used = 0.0;
+                    piece = tail;
+                }
+                used += piece.width;
+                if let Some(line) = lines.last_mut() {
+                    line.push(piece);
+                }
+            }
+        }
+        lines.retain(|l| !l.is_empty());
+        lines
+    }
+
+    /// Splits a piece so its head fits `room` points (at least one character).
+    fn cut(&self, piece: &Piece, room: f32) -> (Piece, Piece) {
+        let mut head = String::new();
+        let mut width = 0.0;
+        let mut chars = piece.text.chars().peekable();
+        while let Some(&c) = chars.peek() {
+            let w = self.fonts.width(&c.to_string(), piece.face, piece.size);
+            if width + w > room && !head.is_empty() {
+                break;
+            }
+            head.push(c);
+            width += w;
+            chars.next();
+        }
+        let tail: String = chars.collect();
+        let tail_width = self.fonts.width(&tail, piece.face, piece.size);
+        (
+            Piece {
+                text: head,
+                width,
+                ..piece.clone()
+            },
+            Piece {
+                text: tail,
+                width: tail_width,
+                ..piece.clone()
+            },
+        )
+    }
+
+    /// `text` with characters the fonts lack replaced visibly (and remembered for a warning).
+    fn covered(&mut self, text: &str) -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    ' '
+                } else if self.fonts.covers(c) {
+                    c
+                } else {
+                    if !self.laid.missing.contains(&c) {
+                        self.laid.missing.push(c);
+                    }
+                    '?'
+                }
+            })
+            .collect()
+    }
+
+    /// Draws one line at the cursor and moves the cursor down by `leading`.
+    fn line(
+        &mut self,
+        line: &[Piece],
+        indent: f32,
+        leading: f32,
+        ink: (f32, f32, f32),
+        align: Alignment,
+        width: f32,
+    ) {
+        let total: f32 = line.iter().map(|p| p.width).sum();
+        let mut x = self.g.left
+            + indent
+            + match align {
+                Alignment::Right => (width - total).max(0.0),
+                Alignment::Center => ((width - total) / 2.0).max(0.0),
+                _ => 0.0,
+            };
+        let size = line.first().map_or(self.g.body, |p| p.size);
+        let baseline = self.y + (leading + size * 0.72) / 2.0;
+        let page = self.page();
+        for piece in line {
+            if let Some(anchor) = &piece.anchor {
+                self.laid
+                    .anchors
+                    .push((anchor.clone(), page, self.g.height - self.y));
+            }
+            if !piece.space && !piece.text.is_empty() {
+                let colour_of = if piece.link.is_some() { ACCENT } else { ink };
+                self.text_at(&piece.text, piece.face, piece.size, x, baseline, colour_of);
+            }
+            if let Some(target) = &piece.link
+                && piece.width > 0.0
+            {
+                self.laid.links.push(PendingLink {
+                    page,
+                    rect: Rect {
+                        x: Pt(x),
+                        y: Pt(self.g.height - baseline - piece.size * 0.25),
+                        width: Pt(piece.width),
+                        height: Pt(piece.size * 1.05),
+                        mode: None,
+                        winding_order: None,
+                    },
+                    target: target.clone(),
+                });
+            }
+            x += piece.width;
+        }
+        self.y += leading;
+    }
+
+    /// Text with its baseline `baseline` points below the top of the page.
+    pub fn text_at(
+        &mut self,
+        text: &str,
+        face: Face,
+        size: f32,
+        x: f32,
+        baseline: f32,
+        ink: (f32, f32, f32),
+    ) {
+        let y = self.g.height - baseline;
+        let ops = self.laid.pages.last_mut().expect("a page");
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: face.handle(),
+            size: Pt(size),
+        });
+        ops.push(Op::SetFillColor { col: colour(ink) });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        });
+        ops.push(Op::EndTextSection);
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y_top: f32, thickness: f32, ink: (f32, f32, f32)) {
+        let y = self.g.height - y_top;
+        let ops = self.laid.pages.last_mut().expect("a page");
+        ops.push(Op::SetOutlineColor { col: colour(ink) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x1),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x2),
+                            y: Pt(y),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A table: columns sized to their content within the text width, cells wrapped, rows
+    /// never split, the header repeated at the top of every page the table reaches.
+    fn table(
+        &mut self,
+        align: &[Alignment],
+        header: &[Vec<Run>],
+        rows: &[Vec<Vec<Run>>],
+        indent: f32,
+    ) {
+        let size = self.g.body * 0.85;
+        let leading = size * 1.35;
+        let pad = 3.0;
+        let available = self.g.text_width() - indent;
+        let columns = header
+            .len()
+            .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        if columns == 0 {
+            return;
+        }
+        // Natural (one-line) and minimum (longest word) widths per column.
+        let mut natural = vec![0.0f32; columns];
+        let mut minimum = vec![0.0f32; columns];
+        let all_rows = std::iter::once((header, Face::Bold))
+            .chain(rows.iter().map(|r| (r.as_slice(), Face::Regular)));
+        for (row, face) in all_rows {
+            for (c, cell) in row.iter().enumerate() {
+                let text: String = cell.iter().map(|r| r.text.as_str()).collect();
+                // A point of slack: a cell exactly as wide as its text must not wrap on rounding.
+                natural[c] = natural[c].max(self.fonts.width(&text, face, size) + 2.0 * pad + 1.0);
+                for word in text.split(' ') {
+                    minimum[c] = minimum[c].max(
+                        (self.fonts.width(word, face, size) + 2.0 * pad + 1.0).min(available / 3.0),
+                    );
+                }
+            }
+        }
+        let widths: Vec<f32> = if natural.iter().sum::<f32>() <= available {
+            natural.clone()
+        } else {
+            let floor: f32 = minimum.iter().sum();
+            let spare = (available - floor).max(0.0);
+            let wants: Vec<f32> = natural
+                .iter()
+                .zip(&minimum)
+                .map(|(n, m)| (n - m).max(0.0))
+                .collect();
+            let total_wants: f32 = wants.iter().sum::<f32>().max(1.0);
+            minimum
+                .iter()
+                .zip(&wants)
+                .map(|(m, w)| m + spare * w / total_wants)
+                .collect()
+        };
+        let layout_row = |this: &mut Self, row: &[Vec<Run>], face: Face| -> Vec<Vec<Vec<Piece>>> {
+            (0..columns)
+                .map(|c| {
+                    let cell = row.get(c).cloned().unwrap_or_default();
+                    this.lines(&cell, face, size, widths[c] - 2.0 * pad)
+                })
+                .collect()
+        };
+        let header_lines = layout_row(self, header, Face::Bold);
+        let height_of = |cells: &Vec<Vec<Vec<Piece>>>| {
+            cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 2.0 * pad
+        };
+        let header_height = height_of(&header_lines);
+        let draw_row = |this: &mut Self, cells: &Vec<Vec<Vec<Piece>>>, height: f32, heavy: bool| {
+            let top = this.y;
+            let mut x = indent;
+            for (c, lines) in cells.iter().enumerate() {
+                this.y = top + pad;
+                for line in lines {
+                    this.line(
+                        line,
+                        x + pad,
+                        leading,
+                        INK,
+                        align.get(c).copied().unwrap_or(Alignment::None),
+                        widths[c] - 2.0 * pad,
+                    );
+                }
+                x += widths[c];
+            }
+            this.y = top + height;
+            let right = this.g.left + indent + widths.iter().sum::<f32>();
+            let rule_y = this.y;
+            this.rule(
+                this.g.left + indent,
+                right,
+                rule_y,
+                if heavy { 1.0 } else { 0.4 },
+                if heavy { INK } else { RULE },
+            );
+        };
+        self.need(header_height + leading * 2.0 + 2.0 * pad);
+        draw_row(self, &header_lines, header_height, true);
+        for row in rows {
+            let cells = layout_row(self, row, Face::Regular);
+            let height = height_of(&cells);
+            if height > self.room() && self.y > self.g.top {
+                self.new_page();
+                draw_row(self, &header_lines, header_height, true);
+            }
+            draw_row(self, &cells, height, false);
+        }
+        self.y += self.g.body * 0.9;
+    }
+
+    /// Adds the running header and the "page X of Y" footer to every page.
+    pub fn furniture(&mut self, title: &str, period: &str) {
+        let count = self.laid.pages.len();
+        let size = self.g.body * 0.8;
+        for page in 0..count {
+            let mut extra = Layout {
+                fonts: self.fonts,
+                g: self.g.clone(),
+                laid: Laid {
+                    pages: vec![Vec::new()],
+                    links: Vec::new(),
+                    anchors: Vec::new(),
+                    headings: Vec::new(),
+                    missing: Vec::new(),
+                },
+                y: 0.0,
+            };
+            let header_y = self.g.top - size * 2.2;
+            extra.text_at(title, Face::Regular, size, self.g.left, header_y, MUTED);
+            let period_width = self.fonts.width(period, Face::Regular, size);
+            extra.text_at(
+                period,
+                Face::Regular,
+                size,
+                self.g.width - self.g.right - period_width,
+                header_y,
+                MUTED,
+            );
+            extra.rule(
+                self.g.left,
+                self.g.width - self.g.right,
+                header_y + size * 0.6,
+                0.6,
+                ACCENT,
+            );
+            let footer = format!("Page {} of {count}", page + 1);
+            let footer_width = self.fonts.width(&footer, Face::Regular, size);
+            extra.text_at(
+                &footer,
+                Face::Regular,
+                size,
+                (self.g.width - footer_width) / 2.0,
+                self.g.height - self.g.bottom + size * 2.6,
+                MUTED,
+            );
+            let ops = extra.laid.pages.pop().unwrap_or_default();
+            self.laid.pages[page].extend(ops);
+        }
+    }
+}

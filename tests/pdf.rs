@@ -1,0 +1,162 @@
+//! `build --format pdf`, read back with poppler's and qpdf's tools (installed by `.ci/run`).
+
+mod common;
+use common::{fixture, heistbrief, repo_root, scratch};
+use std::path::Path;
+use std::process::Command;
+
+fn build_pdf(dir: &Path, out: &Path, month: &str) -> common::Run {
+    heistbrief(
+        dir,
+        &[
+            "build",
+            "--month",
+            month,
+            "--format",
+            "pdf",
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    )
+}
+
+fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
+    let mut command = Command::new(name);
+    command.args(args).arg(pdf);
+    if name == "pdftotext" {
+        command.arg("-"); // to standard output
+    }
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (.ci/run installs poppler-utils and qpdf): {e}"));
+    assert!(
+        output.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// pdftotext's text with line breaks and spaces removed, so a URL wrapped across lines is whole.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_fixture_brief_is_a_valid_pdf_with_its_figures_and_sources() {
+    let out = scratch("pdf-fixture");
+    let run = build_pdf(&fixture("stats"), &out, "2024-03");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("brief-2024-03.pdf");
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    tool("qpdf", &["--check"], &pdf);
+    let info = tool("pdfinfo", &[], &pdf);
+    assert!(
+        info.contains("Title:           North Korea-attributed crypto thefts — March 2024"),
+        "{info}"
+    );
+    assert!(!info.contains("PDF subtype"), "no PDF/X claim: {info}");
+    let text = tool("pdftotext", &["-layout"], &pdf);
+    for expected in [
+        "3 thefts, $70 million",
+        "Fixture Delta",
+        "$147.5 million through Tornado Cash",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let flat = squeezed(&tool("pdftotext", &[], &pdf));
+    for url in [
+        "https://fbi.test/2024-03-02-delta",
+        "https://elliptic.test/2023-11-22-bravo",
+    ] {
+        assert!(flat.contains(url), "{url}");
+    }
+    // Reading order: the key figures come before the source list.
+    let key = text.find("Key figures").expect("key figures");
+    let sources = text.rfind("Sources").expect("sources");
+    assert!(key < sources);
+}
+
+#[test]
+fn two_builds_write_the_same_bytes_also_within_one_process() {
+    let (a, b) = (scratch("pdf-same-a"), scratch("pdf-same-b"));
+    for out in [&a, &b] {
+        let run = build_pdf(&fixture("stats"), out, "2024-03");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let read = |d: &Path| std::fs::read(d.join("brief-2024-03.pdf")).expect("pdf");
+    assert!(read(&a) == read(&b), "two runs differ");
+
+    use heistbrief::render::{pdf::pdf, templates::Templates, view};
+    let today: chrono::NaiveDate = common::TODAY.parse().expect("date");
+    let loaded =
+        heistbrief::load::load_dir(&fixture("stats").join("incidents"), today).expect("load");
+    let period = heistbrief::period::Period::parse_month("2024-03").expect("month");
+    let options = view::BriefOptions {
+        version: env!("CARGO_PKG_VERSION").into(),
+        generated_on: None,
+    };
+    let brief = view::brief(&loaded.incidents, period, &[], &options);
+    let templates = Templates::builtin();
+    let first = pdf(&brief, &templates, None).expect("pdf").bytes;
+    let second = pdf(&brief, &templates, None).expect("pdf").bytes;
+    assert!(first == second, "two documents in one process differ");
+}
+
+#[test]
+fn a_table_that_crosses_a_page_repeats_its_header_and_links_resolve() {
+    let out = scratch("pdf-bundled");
+    let run = build_pdf(&repo_root(), &out, "2024-03");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("brief-2024-03.pdf");
+    tool("qpdf", &["--check"], &pdf);
+    // The 24-month table starts on page 1 and ends on page 2, header again on top.
+    let page2 = tool("pdftotext", &["-layout", "-f", "2", "-l", "2"], &pdf);
+    let first_row = page2
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("North Korea-attributed"))
+        .unwrap_or("");
+    assert!(
+        first_row.starts_with("month"),
+        "page 2 starts with: {first_row}"
+    );
+    // Every source URL of the period's thefts is in the text.
+    let flat = squeezed(&tool("pdftotext", &[], &pdf));
+    assert!(flat.contains(
+        "https://dlnews.com/articles/regulation/how-a-dprk-developer-tricked-solareum-and-stole-14m"
+    ));
+    // Internal links jump inside the document; external ones are URIs.
+    let raw = std::fs::read(&pdf).expect("pdf");
+    let qpdf = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&pdf)
+        .arg(out.join("plain.pdf"))
+        .status()
+        .expect("qpdf");
+    assert!(qpdf.success() && !raw.is_empty());
+    let plain =
+        String::from_utf8_lossy(&std::fs::read(out.join("plain.pdf")).expect("plain")).into_owned();
+    assert!(plain.contains("/S /GoTo"), "internal links");
+    assert!(plain.contains("/S /URI"), "external links");
+}
+
+#[test]
+fn a_glyph_the_fonts_lack_is_replaced_visibly_and_reported() {
+    let dir = scratch("pdf-glyph");
+    let folder = dir.join("incidents/2024");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let record =
+        std::fs::read_to_string(fixture("valid").join("incidents/2024/2024-05-31-fixture.toml"))
+            .expect("fixture")
+            .replace("Fixture Exchange", "Fixture 取引所");
+    std::fs::write(folder.join("2024-05-31-fixture.toml"), record).expect("write");
+    let out = dir.join("out");
+    let run = build_pdf(&dir, &out, "2024-05");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("U+53D6"), "{}", run.stderr);
+    let text = tool("pdftotext", &[], &out.join("brief-2024-05.pdf"));
+    assert!(text.contains("Fixture ???"), "{text}");
+}
