@@ -72,6 +72,9 @@ impl std::error::Error for TemplateError {}
 #[derive(Clone, Debug)]
 pub struct Templates {
     files: BTreeMap<String, Source>,
+    /// Each language's engine, parsed once however many formats render with it.
+    markdown: std::sync::OnceLock<Result<Tera, TemplateError>>,
+    html: std::sync::OnceLock<Result<Tera, TemplateError>>,
 }
 
 impl Templates {
@@ -90,6 +93,8 @@ impl Templates {
                     )
                 })
                 .collect(),
+            markdown: std::sync::OnceLock::new(),
+            html: std::sync::OnceLock::new(),
         }
     }
 
@@ -140,7 +145,14 @@ impl Templates {
         } else {
             Language::Html
         };
-        let tera = self.engine(language)?;
+        let cell = match language {
+            Language::Markdown => &self.markdown,
+            Language::Html => &self.html,
+        };
+        let tera = cell
+            .get_or_init(|| self.engine(language))
+            .as_ref()
+            .map_err(Clone::clone)?;
         tera.render(name, context)
             .map_err(|e| self.placed(name, &e, language))
     }
