@@ -1,6 +1,6 @@
 //! `heistbrief build`: the brief for a period, as Markdown and HTML with its charts.
 
-use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean};
+use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, emit, load_clean};
 use crate::render::templates::Templates;
 use crate::render::view::{BriefOptions, brief};
 use crate::render::{self, Format};
@@ -15,9 +15,8 @@ pub struct BuildArgs {
     pub incidents: IncidentsArg,
     #[command(flatten)]
     pub period: PeriodArgs,
-    /// Published figures to compare with [default: benchmarks.toml, when present].
-    #[arg(long, value_name = "FILE")]
-    pub benchmarks: Option<PathBuf>,
+    #[command(flatten)]
+    pub benchmarks: BenchmarksArg,
     /// Folder whose templates replace the built-in ones file by file [default: templates, when present].
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -32,7 +31,7 @@ pub struct BuildArgs {
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let period = args.period.period_or_last_month()?;
     let templates = templates(args.templates.as_deref())?;
-    let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
+    let benchmarks = args.benchmarks.load()?;
     let loaded = load_clean(&args.incidents)?;
     let epoch = source_epoch()?;
     let options = BriefOptions {

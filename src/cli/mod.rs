@@ -211,8 +211,22 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
     Err(Failure { code, ..failure })
 }
 
-/// Reads the benchmarks file: the one named, or `benchmarks.toml` when it exists.
-pub fn load_benchmarks(path: Option<&Path>) -> Result<Vec<crate::benchmark::Benchmark>, Failure> {
+/// `--benchmarks FILE`, taken by every command that compares with published figures.
+#[derive(Debug, Args)]
+pub struct BenchmarksArg {
+    /// Published figures to compare with [default: benchmarks.toml, when present].
+    #[arg(long, value_name = "FILE")]
+    pub benchmarks: Option<PathBuf>,
+}
+
+impl BenchmarksArg {
+    /// Reads the benchmarks file: the one named, or `benchmarks.toml` when it exists.
+    pub fn load(&self) -> Result<Vec<crate::benchmark::Benchmark>, Failure> {
+        load_benchmarks(self.benchmarks.as_deref())
+    }
+}
+
+fn load_benchmarks(path: Option<&Path>) -> Result<Vec<crate::benchmark::Benchmark>, Failure> {
     let default = Path::new("benchmarks.toml");
     let path = match path {
         Some(path) => path,

@@ -1,11 +1,10 @@
 //! `heistbrief stats`: the period's figures as a summary, as the contract's JSON, or one table as CSV.
 
-use super::{Failure, IncidentsArg, PeriodArgs, emit, load_benchmarks, load_clean};
+use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, emit, load_clean};
 use crate::render::csv::{CsvTable, figures_table};
 use crate::render::summary::summary;
 use crate::stats::figures;
 use clap::Args;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -13,9 +12,8 @@ pub struct StatsArgs {
     pub incidents: IncidentsArg,
     #[command(flatten)]
     pub period: PeriodArgs,
-    /// Published figures to compare with [default: benchmarks.toml, when present].
-    #[arg(long, value_name = "FILE")]
-    pub benchmarks: Option<PathBuf>,
+    #[command(flatten)]
+    pub benchmarks: BenchmarksArg,
     /// Print the figures as the data contract's JSON.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -26,7 +24,7 @@ pub struct StatsArgs {
 
 pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let period = args.period.period_or_last_month()?;
-    let benchmarks = load_benchmarks(args.benchmarks.as_deref())?;
+    let benchmarks = args.benchmarks.load()?;
     let loaded = load_clean(&args.incidents)?;
     let figures = figures(&loaded.incidents, period, &benchmarks);
     let text = if args.json {

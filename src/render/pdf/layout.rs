@@ -62,6 +62,7 @@ pub struct PendingLink {
 
 /// A laid-out document: each page's drawing operations, its links, and where each anchor and
 /// heading landed.
+#[derive(Default)]
 pub struct Laid {
     pub pages: Vec<Vec<Op>>,
     pub links: Vec<PendingLink>,
@@ -101,10 +102,7 @@ impl<'f> Layout<'f> {
             g,
             laid: Laid {
                 pages: vec![Vec::new()],
-                links: Vec::new(),
-                anchors: Vec::new(),
-                headings: Vec::new(),
-                missing: Vec::new(),
+                ..Laid::default()
             },
             y,
         }
@@ -636,10 +634,7 @@ impl<'f> Layout<'f> {
                 g: self.g.clone(),
                 laid: Laid {
                     pages: vec![Vec::new()],
-                    links: Vec::new(),
-                    anchors: Vec::new(),
-                    headings: Vec::new(),
-                    missing: Vec::new(),
+                    ..Laid::default()
                 },
                 y: 0.0,
             };
