@@ -49,8 +49,74 @@ pub struct Chart {
     pub file: String,
     #[serde(skip)]
     pub svg: String,
+    /// What to draw, for any plotters backend: the SVG above, and the PDF's vectors.
+    #[serde(skip)]
+    pub drawing: Drawing,
     /// Notes under the table (what a marker means).
     pub note: Option<String>,
+}
+
+/// A chart's marks, independent of the backend that draws them.
+#[derive(Clone, Debug, Default)]
+pub enum Drawing {
+    #[default]
+    Nothing,
+    /// Vertical bars, optionally with published-figure markers; every `label_every`-th bar is
+    /// labelled.
+    Columns {
+        title: String,
+        bars: Vec<Bar>,
+        markers: Vec<(String, Vec<Marker>)>,
+        label_every: usize,
+    },
+    /// Horizontal bars, one labelled row per category, largest first.
+    Rows {
+        title: String,
+        bars: Vec<(String, UsdTotal)>,
+    },
+}
+
+impl Drawing {
+    /// The drawing's size in pixels: the width of an A4 text column at print resolution.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Drawing::Columns { .. } => (WIDTH, 340),
+            Drawing::Rows { bars, .. } => (WIDTH, 90 + 34 * bars.len().max(1) as u32),
+            Drawing::Nothing => (WIDTH, 0),
+        }
+    }
+
+    /// Draws on any plotters backend.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), String> {
+        register_fonts();
+        match self {
+            Drawing::Columns {
+                title,
+                bars,
+                markers,
+                label_every,
+            } => columns_on(root, title, bars, markers, *label_every),
+            Drawing::Rows { title, bars } => rows_on(root, title, bars),
+            Drawing::Nothing => Ok(()),
+        }
+    }
+
+    /// The drawing as an SVG document. Drawing into a `String` cannot fail for I/O; a plotters
+    /// error leaves the chart empty, which every golden test would show.
+    pub fn svg(&self) -> String {
+        if matches!(self, Drawing::Nothing) {
+            return String::new();
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+            let _ = self.draw(&root);
+        }
+        svg
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -128,7 +194,8 @@ fn link(incident: &Incident) -> RecordLink {
 }
 
 /// One bar of a vertical bar chart.
-struct Bar {
+#[derive(Clone, Debug)]
+pub struct Bar {
     label: String,
     value: UsdTotal,
     highlight: bool,
@@ -183,16 +250,16 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
             _ => "No thefts are recorded in these months.".to_owned(),
         }
     );
-    let svg = draw_columns(
-        &format!(
+    let drawing = Drawing::Columns {
+        title: format!(
             "Stolen per month, {} to {}",
             span.from.format("%b %Y"),
             span.to.format("%b %Y")
         ),
-        &bars,
-        &[],
-        4,
-    );
+        bars,
+        markers: Vec::new(),
+        label_every: 4,
+    };
     let rows = months
         .into_iter()
         .map(|(month, (total, mut records, laundering))| {
@@ -217,7 +284,8 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
         columns: vec!["month", "thefts", "stolen", "laundering dated in the month"],
         rows,
         file: String::new(),
-        svg,
+        svg: drawing.svg(),
+        drawing,
         note: Some("Darker, outlined bars are the brief's period; a triangle at the foot marks a month with laundering but no theft.".into()),
     }
 }
@@ -235,7 +303,8 @@ fn last_day(month: NaiveDate) -> NaiveDate {
 }
 
 /// A published yearly figure drawn beside our bar.
-struct Marker {
+#[derive(Clone, Debug)]
+pub struct Marker {
     series: usize,
     bar: usize,
     value: UsdTotal,
@@ -290,12 +359,12 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
             foot_marker: false,
         })
         .collect();
-    let svg = draw_columns(
-        "Stolen per year: these records and published estimates",
-        &bars,
-        &publishers_with(&publishers, &markers),
-        1,
-    );
+    let drawing = Drawing::Columns {
+        title: "Stolen per year: these records and published estimates".into(),
+        bars,
+        markers: publishers_with(&publishers, &markers),
+        label_every: 1,
+    };
     let rows = totals
         .into_iter()
         .map(|(year, (total, mut records))| {
@@ -324,23 +393,21 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
         columns: vec!["year", "thefts", "stolen (these records)", "published estimates"],
         rows,
         file: String::new(),
-        svg,
+        svg: drawing.svg(),
+        drawing,
         note: Some("Markers are each publisher's own figure for the year; a publisher that restated a figure has a marker for each.".into()),
     }
 }
 
 /// Markers grouped per publisher, for drawing.
-fn publishers_with<'m>(
-    publishers: &[&str],
-    markers: &'m [Marker],
-) -> Vec<(String, Vec<&'m Marker>)> {
+fn publishers_with(publishers: &[&str], markers: &[Marker]) -> Vec<(String, Vec<Marker>)> {
     publishers
         .iter()
         .enumerate()
         .map(|(i, p)| {
             (
                 short_name(p),
-                markers.iter().filter(|m| m.series == i).collect(),
+                markers.iter().filter(|m| m.series == i).cloned().collect(),
             )
         })
         .collect()
@@ -375,7 +442,10 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
         .iter()
         .map(|(k, t, _)| (k.replace('-', " "), *t))
         .collect();
-    let svg = draw_rows(&title, &bars);
+    let drawing = Drawing::Rows {
+        title: title.clone(),
+        bars: bars.clone(),
+    };
     Chart {
         id: "vectors",
         alt: format!(
@@ -395,7 +465,8 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
             })
             .collect(),
         file: String::new(),
-        svg,
+        svg: drawing.svg(),
+        drawing,
         note: None,
     }
 }
@@ -415,7 +486,10 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
             )
         })
         .collect();
-    let svg = draw_rows(&title, &bars);
+    let drawing = Drawing::Rows {
+        title: title.clone(),
+        bars: bars.clone(),
+    };
     Chart {
         id: "laundering",
         alt: format!(
@@ -459,7 +533,8 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
             })
             .collect(),
         file: String::new(),
-        svg,
+        svg: drawing.svg(),
+        drawing,
         note: None,
     }
 }
@@ -473,6 +548,7 @@ fn empty_chart(id: &'static str, title: &str) -> Chart {
         rows: Vec::new(),
         file: String::new(),
         svg: String::new(),
+        drawing: Drawing::Nothing,
         note: None,
     }
 }
@@ -492,32 +568,15 @@ fn money_label(value: &f64) -> String {
 
 const MARKER_COLOURS: [RGBColor; 5] = [ORANGE, VERMILLION, GREEN, PURPLE, INK];
 
-/// A vertical bar chart with optional published-figure markers; every `label_every`-th bar is
-/// labelled. Drawing into a `String` cannot fail for I/O; a plotters error leaves the chart empty
-/// and is visible in every golden test.
-fn draw_columns(
+fn columns_on<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     bars: &[Bar],
-    markers: &[(String, Vec<&Marker>)],
-    label_every: usize,
-) -> String {
-    register_fonts();
-    let mut svg = String::new();
-    let _ = columns_into(&mut svg, title, bars, markers, label_every);
-    svg
-}
-
-fn columns_into(
-    svg: &mut String,
-    title: &str,
-    bars: &[Bar],
-    markers: &[(String, Vec<&Marker>)],
+    markers: &[(String, Vec<Marker>)],
     label_every: usize,
 ) -> Result<(), String> {
-    let height = 340;
     let e = |e: &dyn std::fmt::Display| e.to_string();
     {
-        let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|x| e(&x))?;
         let n = bars.len().max(1) as f64;
         let top = bars
@@ -530,7 +589,7 @@ fn columns_into(
             )
             .max()
             .unwrap_or(0);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(
                 title,
                 (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
@@ -664,22 +723,17 @@ fn marker_outline(shape: usize) -> Vec<(i32, i32)> {
 }
 
 /// A horizontal bar chart, one labelled row per category, largest first.
-fn draw_rows(title: &str, bars: &[(String, UsdTotal)]) -> String {
-    register_fonts();
-    let mut svg = String::new();
-    let _ = rows_into(&mut svg, title, bars);
-    svg
-}
-
-fn rows_into(svg: &mut String, title: &str, bars: &[(String, UsdTotal)]) -> Result<(), String> {
-    let height = 90 + 34 * bars.len().max(1) as u32;
+fn rows_on<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    bars: &[(String, UsdTotal)],
+) -> Result<(), String> {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     {
-        let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|x| e(&x))?;
         let n = bars.len().max(1) as f64;
         let top = bars.iter().map(|b| b.1).max().unwrap_or(0);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(
                 title,
                 (FAMILY, 19).into_font().style(FontStyle::Bold).color(&INK),
@@ -737,7 +791,11 @@ mod tests {
 
     #[test]
     fn chart_text_from_records_is_escaped_in_the_svg() {
-        let svg = draw_rows("t", &[("<script>x</script> & \"q\"".to_owned(), 5_000_000)]);
+        let svg = Drawing::Rows {
+            title: "t".into(),
+            bars: vec![("<script>x</script> & \"q\"".to_owned(), 5_000_000)],
+        }
+        .svg();
         assert!(
             svg.contains("&lt;script&gt;x&lt;/script&gt; &amp;"),
             "{svg}"
@@ -753,7 +811,13 @@ mod tests {
             highlight: true,
             foot_marker: false,
         }];
-        let svg = draw_columns("t", &bars, &[], 1);
+        let svg = Drawing::Columns {
+            title: "t".into(),
+            bars: bars.to_vec(),
+            markers: Vec::new(),
+            label_every: 1,
+        }
+        .svg();
         for label in ["$0", "$500M", "$1B", "$1.5B"] {
             assert!(svg.contains(&format!("\n{label}\n")), "{label}: {svg}");
         }
