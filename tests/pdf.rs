@@ -57,12 +57,21 @@ fn the_fixture_brief_is_a_valid_pdf_with_its_figures_and_sources() {
         "{info}"
     );
     assert!(!info.contains("PDF subtype"), "no PDF/X claim: {info}");
+    // No chart is a bitmap.
+    let images = tool("pdfimages", &["-list"], &pdf);
+    assert_eq!(images.lines().count(), 2, "images found:\n{images}");
     let text = tool("pdftotext", &["-layout"], &pdf);
     for expected in [
         "3 thefts, $70 million",
         "Fixture Delta",
         "$147.5 million through Tornado Cash",
         "Page 1 of",
+        // The charts are vectors: their titles and axis labels are text.
+        "Stolen per month, Apr 2022 to Mar 2024",
+        "Stolen per year: these records and published estimates",
+        "Mar 2024",
+        "$100M",
+        "Fixture Analytics",
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }

@@ -693,7 +693,7 @@ fn columns_on<DB: DrawingBackend>(
                 .configure_series_labels()
                 .position(SeriesLabelPosition::UpperLeft)
                 .background_style(WHITE.mix(0.9))
-                .border_style(GRID)
+                .border_style(TRANSPARENT)
                 .label_font((FAMILY, 15).into_font().color(&INK))
                 .draw()
                 .map_err(|x| e(&x))?;

@@ -88,6 +88,8 @@ struct Piece {
 
 pub struct Layout<'f> {
     fonts: &'f Fonts,
+    /// The brief's charts, by the file name the Markdown links them with.
+    charts: &'f [crate::render::charts::Chart],
     g: Geometry,
     laid: Laid,
     /// Distance from the top of the current page to where the next line starts.
@@ -95,10 +97,11 @@ pub struct Layout<'f> {
 }
 
 impl<'f> Layout<'f> {
-    pub fn new(fonts: &'f Fonts, g: Geometry) -> Self {
+    pub fn new(fonts: &'f Fonts, g: Geometry, charts: &'f [crate::render::charts::Chart]) -> Self {
         let y = g.top;
         Layout {
             fonts,
+            charts,
             g,
             laid: Laid {
                 pages: vec![Vec::new()],
@@ -216,19 +219,27 @@ impl<'f> Layout<'f> {
                 header,
                 rows,
             } => self.table(align, header, rows, indent),
-            Block::Figure { file: _, alt } => {
-                // The vector charts are drawn in a later slice; until then the figure's place
-                // holds its text alternative, and the data table follows in the Markdown.
-                let runs = vec![Run {
-                    text: format!("Chart: {alt}"),
-                    style: Style {
-                        italic: true,
-                        ..Style::default()
-                    },
-                    link: None,
-                    anchor: None,
-                }];
-                self.paragraph(&runs, indent, body * 0.9, Face::Italic);
+            Block::Figure { file, alt } => {
+                match self.charts.iter().find(|c| &c.file == file) {
+                    Some(chart)
+                        if !matches!(chart.drawing, crate::render::charts::Drawing::Nothing) =>
+                    {
+                        self.figure(chart, indent)
+                    }
+                    // Not one of our charts: its text alternative stands in, as in the HTML.
+                    _ => {
+                        let runs = vec![Run {
+                            text: alt.clone(),
+                            style: Style {
+                                italic: true,
+                                ..Style::default()
+                            },
+                            link: None,
+                            anchor: None,
+                        }];
+                        self.paragraph(&runs, indent, body * 0.9, Face::Italic);
+                    }
+                }
                 self.y += body * 0.7;
             }
             Block::Rule => {
@@ -243,6 +254,47 @@ impl<'f> Layout<'f> {
                 );
                 self.y += body;
             }
+        }
+    }
+
+    /// A chart drawn as vectors at the text width, framed, with its title as the caption below;
+    /// chart and caption never part.
+    fn figure(&mut self, chart: &crate::render::charts::Chart, indent: f32) {
+        let (w, h) = chart.drawing.size();
+        let width = self.g.text_width() - indent;
+        let scale = width / w as f32;
+        let height = h as f32 * scale;
+        let caption = self.g.body * 0.85;
+        self.need(height + caption * 2.2);
+        let (left, top) = (self.g.left + indent, self.y);
+        let page_height = self.g.height;
+        let fonts = self.fonts;
+        let ops = self.laid.pages.last_mut().expect("a page");
+        {
+            use plotters::prelude::IntoDrawingArea;
+            let backend = super::backend::PdfBackend::new(
+                fonts,
+                (w, h),
+                scale,
+                (left, top),
+                page_height,
+                ops,
+            );
+            let root = backend.into_drawing_area();
+            // A chart that cannot be drawn leaves its frame empty, as the SVG would be.
+            let _ = chart.drawing.draw(&root);
+        }
+        ops.extend(super::backend::frame(left, top, width, height, page_height));
+        self.y += height + caption * 0.4;
+        let runs = vec![Run {
+            text: chart.title.clone(),
+            style: Style::default(),
+            link: None,
+            anchor: None,
+        }];
+        let lines = self.lines(&runs, Face::Regular, caption, width);
+        for line in lines {
+            self.line(&line, indent, caption * 1.4, MUTED, Alignment::Left, width);
         }
     }
 
@@ -631,6 +683,7 @@ impl<'f> Layout<'f> {
         for page in 0..count {
             let mut extra = Layout {
                 fonts: self.fonts,
+                charts: &[],
                 g: self.g.clone(),
                 laid: Laid {
                     pages: vec![Vec::new()],

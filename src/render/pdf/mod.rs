@@ -1,11 +1,12 @@
 //! The brief as PDF: the same Markdown as the other formats, laid out by our own code from
 //! pulldown-cmark's events and written with printpdf (no layout engine, no system fonts).
 //!
-//! This is the first slice: text, lists and tables typeset with the bundled fonts, internal and
-//! external links, running header and page numbers, metadata, and byte-identical output. Charts
-//! are shown by their text alternative and data table for now; vector charts, font subsetting
-//! and the outline come next.
+//! Text, lists and tables are typeset with the bundled fonts; the charts are drawn as vectors
+//! from the same definitions as the HTML's (a plotters backend of our own); links, running
+//! header, page numbers and metadata; byte-identical output. Font subsetting and the outline
+//! come next.
 
+mod backend;
 mod blocks;
 mod fonts;
 mod layout;
@@ -40,7 +41,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
     let fonts = Fonts::load().map_err(failure)?;
     let geometry = Geometry::a4();
     let (width, height) = (geometry.width, geometry.height);
-    let mut layout = Layout::new(&fonts, geometry);
+    let mut layout = Layout::new(&fonts, geometry, &brief.charts);
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
     let laid = layout.finish();
