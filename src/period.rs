@@ -224,11 +224,13 @@ fn parse_number(text: &str, width: usize) -> Option<u32> {
         .flatten()
 }
 
-fn first_day_of_month(date: NaiveDate) -> NaiveDate {
+/// The first day of `date`'s month.
+pub fn first_day_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
 }
 
-fn last_day_of_month(date: NaiveDate) -> NaiveDate {
+/// The last day of `date`'s month.
+pub fn last_day_of_month(date: NaiveDate) -> NaiveDate {
     first_day_of_month(date)
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())

@@ -5,13 +5,14 @@
 //! Text is laid out with the bundled Noto Sans metrics (plotters' `ab_glyph` font backend), so
 //! the SVG never depends on the fonts of the machine that builds it.
 
-use super::view::{RecordLink, anchor, trailing_months};
+use super::view::{RecordLink, link, trailing_months};
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::{Incident, Keyword, UsdTotal};
 use crate::money::compact;
-use crate::period::Period;
+use crate::period::{Period, last_day_of_month};
 use crate::stats::Figures;
+use crate::text::one_line;
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -180,19 +181,6 @@ fn register_fonts() {
     });
 }
 
-fn link(incident: &Incident) -> RecordLink {
-    RecordLink {
-        id: incident.id.clone(),
-        victim: incident
-            .victim
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        anchor: anchor(&incident.id),
-        date: words::date(incident.date),
-    }
-}
-
 /// One bar of a vertical bar chart.
 #[derive(Clone, Debug)]
 pub struct Bar {
@@ -229,8 +217,8 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
         .map(|(month, (total, records, laundering))| Bar {
             label: month.format("%b %Y").to_string(),
             value: *total,
-            highlight: period.contains(*month)
-                || (month <= &period.from && period.from <= last_day(*month)),
+            // Every month the period touches.
+            highlight: *month <= period.to && period.from <= last_day_of_month(*month),
             foot_marker: *laundering && records.is_empty(),
         })
         .collect();
@@ -288,18 +276,6 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
         drawing,
         note: Some("Darker, outlined bars are the brief's period; a triangle at the foot marks a month with laundering but no theft.".into()),
     }
-}
-
-fn last_day(month: NaiveDate) -> NaiveDate {
-    trailing_months(
-        Period {
-            kind: crate::period::PeriodKind::Month,
-            from: month,
-            to: month,
-        },
-        1,
-    )
-    .to
 }
 
 /// A published yearly figure drawn beside our bar.
@@ -479,12 +455,7 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
         .iter()
-        .map(|l| {
-            (
-                l.service.split_whitespace().collect::<Vec<_>>().join(" "),
-                l.usd,
-            )
-        })
+        .map(|l| (one_line(l.service), l.usd))
         .collect();
     let drawing = Drawing::Rows {
         title: title.clone(),

@@ -1,13 +1,10 @@
 //! The figures as a terminal summary (`stats` without `--json` or `--csv`).
 
+use super::words::thefts;
 use crate::money::compact;
 use crate::stats::Figures;
 use crate::text::escape;
 use std::fmt::Write;
-
-fn count(n: usize) -> String {
-    format!("{n} theft{}", if n == 1 { "" } else { "s" })
-}
 
 /// A readable summary for a terminal.
 pub fn summary(f: &Figures) -> String {
@@ -29,7 +26,7 @@ pub fn summary(f: &Figures) -> String {
         let _ = writeln!(
             out,
             "  In the period     {}, {}{range}; median {}",
-            count(f.incidents),
+            thefts(f.incidents),
             compact(f.total_usd),
             compact(f.median_usd)
         );
@@ -41,7 +38,7 @@ pub fn summary(f: &Figures) -> String {
         let _ = writeln!(
             out,
             "  {label:<17} {}, {} ({} to {})",
-            count(c.incidents),
+            thefts(c.incidents),
             compact(c.total_usd),
             c.from,
             c.to
@@ -51,7 +48,7 @@ pub fn summary(f: &Figures) -> String {
         let _ = writeln!(
             out,
             "  Since {since}  {}, {}",
-            count(f.cumulative.incidents),
+            thefts(f.cumulative.incidents),
             compact(f.cumulative.total_usd)
         );
     }

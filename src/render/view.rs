@@ -9,8 +9,11 @@ use super::charts::{self, Chart};
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::{Attribution, Incident, Keyword, UsdTotal};
-use crate::period::{Period, PeriodKind, same_day_year_earlier};
+use crate::period::{
+    Period, PeriodKind, first_day_of_month, last_day_of_month, same_day_year_earlier,
+};
 use crate::stats::{Figures, figures};
+use crate::text::one_line;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -426,7 +429,8 @@ impl<'a> Citations<'a> {
     }
 }
 
-fn link(incident: &Incident) -> RecordLink {
+/// A record as a figure names it: its victim on one line, its anchor and its date.
+pub fn link(incident: &Incident) -> RecordLink {
     RecordLink {
         id: incident.id.clone(),
         victim: one_line(&incident.victim),
@@ -445,11 +449,6 @@ pub fn anchor(id: &str) -> String {
     format!("rec-{token}")
 }
 
-/// Text as one line: newlines and runs of spaces become one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `private-key-compromise` as `private key compromise`.
 fn humanize(keyword: &str) -> String {
     keyword.replace('-', " ")
@@ -466,18 +465,14 @@ pub fn period_name(period: Period) -> String {
 
 /// The `n` calendar months ending with the period's last month.
 pub fn trailing_months(period: Period, n: u32) -> Period {
-    let last_month = period.to.with_day(1).unwrap_or(period.to);
+    let last_month = first_day_of_month(period.to);
     let from = last_month
         .checked_sub_months(Months::new(n - 1))
         .unwrap_or(last_month);
-    let to = last_month
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(period.to);
     Period {
         kind: PeriodKind::Range,
         from,
-        to,
+        to: last_day_of_month(period.to),
     }
 }
 

@@ -164,12 +164,9 @@ impl<'f> Layout<'f> {
                 }
                 let title: String = runs.iter().map(|r| r.text.as_str()).collect();
                 let top = self.g.height - self.y;
-                self.laid.headings.push((
-                    *level,
-                    title.split_whitespace().collect::<Vec<_>>().join(" "),
-                    self.page(),
-                    top,
-                ));
+                self.laid
+                    .headings
+                    .push((*level, crate::text::one_line(&title), self.page(), top));
                 for line in lines {
                     self.line(
                         &line,
