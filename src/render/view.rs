@@ -536,7 +536,32 @@ fn key_figures<'a>(
         same_day_year_earlier(ytd_from),
         same_day_year_earlier(period.to),
     );
-    let before_records = sum(incidents, before_from, before_to).2;
+    // Records are cited (and their sources numbered) in the order the brief names them.
+    let previous = compare(
+        period_name(previous),
+        previous.from,
+        previous.to,
+        records_between(previous),
+        now,
+        cite,
+    );
+    let year_ago_view = compare(
+        period_name(year_ago),
+        year_ago.from,
+        year_ago.to,
+        records_between(year_ago),
+        now,
+        cite,
+    );
+    // Compared with the year to date: its `change` says how the year to date compares.
+    let year_to_date_before = compare(
+        format!("{} to {}", words::date(before_from), words::date(before_to)),
+        before_from,
+        before_to,
+        sum(incidents, before_from, before_to).2,
+        (ytd_count, ytd_total),
+        cite,
+    );
     let period_records = records_between(period);
     let (in_period, more) = charts::named(period_records);
     let laundered: UsdTotal = f.laundering.iter().map(|l| l.usd).sum();
@@ -549,43 +574,21 @@ fn key_figures<'a>(
             .then(|| format!("{}–{}", words::money(f.low_usd), words::money(f.high_usd))),
         records: in_period,
         more,
-        previous: compare(
-            period_name(previous),
-            previous.from,
-            previous.to,
-            records_between(previous),
-            now,
-            cite,
-        ),
-        year_ago: compare(
-            period_name(year_ago),
-            year_ago.from,
-            year_ago.to,
-            records_between(year_ago),
-            now,
-            cite,
-        ),
-        year_to_date_before: compare(
-            format!("{} to {}", words::date(before_from), words::date(before_to)),
-            before_from,
-            before_to,
-            before_records,
-            (ytd_count, ytd_total),
-            cite,
-        ),
-        year_to_date: {
-            let mut view = compare(
+        previous,
+        year_ago: year_ago_view,
+        year_to_date: CompareView {
+            // The change against the same dates a year earlier, worded once, for both views.
+            change: year_to_date_before.change.clone(),
+            ..compare(
                 format!("{} to {}", words::date(ytd_from), words::date(period.to)),
                 ytd_from,
                 period.to,
                 ytd_records,
                 (ytd_count, ytd_total),
                 cite,
-            );
-            let before = sum(incidents, before_from, before_to);
-            view.change = words::change(ytd_total, ytd_count, before.1, before.0);
-            view
+            )
         },
+        year_to_date_before,
         cumulative_since: f.cumulative.since.map(words::date),
         cumulative_thefts: words::thefts(f.cumulative.incidents),
         cumulative_total: words::money(f.cumulative.total_usd),
