@@ -119,6 +119,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
     lopdf
         .save_to(&mut bytes)
         .map_err(|e| failure(format!("cannot write the PDF: {e}")))?;
+    stamp_id(&mut bytes);
     Ok(Pdf {
         bytes,
         missing_glyphs: laid.missing,
@@ -139,15 +140,35 @@ fn deterministic(doc: &mut lopdf::Document) {
     {
         catalog.remove(b"OutputIntents");
     }
-    doc.trailer.remove(b"ID");
     doc.compress();
-    let mut content = Vec::new();
-    let id = match doc.save_to(&mut content) {
-        Ok(()) => fingerprint(&content),
-        Err(_) => [0; 16],
-    };
-    let id = Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal);
+    // A placeholder of the id's length; `stamp_id` writes the digest of the saved file into
+    // it, so the file is written once rather than once to hash and once to keep.
+    let id = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+}
+
+const ID_PLACEHOLDER: [u8; 16] = [0; 16];
+
+/// Replaces the placeholder id in the trailer (the last two occurrences: the trailer comes
+/// last) with the digest of the file as saved with the placeholder.
+fn stamp_id(bytes: &mut [u8]) {
+    let placeholder = format!("<{}>", "00".repeat(ID_PLACEHOLDER.len()));
+    let digest: String = fingerprint(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let stamped = format!("<{digest}>");
+    let mut end = bytes.len();
+    for _ in 0..2 {
+        let Some(at) = bytes[..end]
+            .windows(placeholder.len())
+            .rposition(|w| w == placeholder.as_bytes())
+        else {
+            return;
+        };
+        bytes[at..at + stamped.len()].copy_from_slice(stamped.as_bytes());
+        end = at;
+    }
 }
 
 /// A 128-bit FNV-1a digest: enough to tell documents apart, and stable across builds.
