@@ -195,7 +195,14 @@ impl<'f> Layout<'f> {
                     self.need(body * 1.45);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
-                    self.text_at(&marker, Face::Regular, body, x, baseline_top + body, INK);
+                    self.text_at(
+                        self.page(),
+                        &marker,
+                        Face::Regular,
+                        body,
+                        (x, baseline_top + body),
+                        INK,
+                    );
                     for (k, b) in item.iter().enumerate() {
                         match b {
                             Block::Paragraph(runs) => {
@@ -243,8 +250,8 @@ impl<'f> Layout<'f> {
                 self.need(body);
                 let y = self.y + body * 0.5;
                 self.rule(
-                    self.g.left + indent,
-                    self.g.width - self.g.right,
+                    self.page(),
+                    (self.g.left + indent, self.g.width - self.g.right),
                     y,
                     0.5,
                     RULE,
@@ -487,7 +494,14 @@ impl<'f> Layout<'f> {
             }
             if !piece.space && !piece.text.is_empty() {
                 let colour_of = if piece.link.is_some() { ACCENT } else { ink };
-                self.text_at(&piece.text, piece.face, piece.size, x, baseline, colour_of);
+                self.text_at(
+                    self.page(),
+                    &piece.text,
+                    piece.face,
+                    piece.size,
+                    (x, baseline),
+                    colour_of,
+                );
             }
             if let Some(target) = &piece.link
                 && piece.width > 0.0
@@ -511,17 +525,20 @@ impl<'f> Layout<'f> {
     }
 
     /// Text with its baseline `baseline` points below the top of the page.
-    pub fn text_at(
+    /// Text on page `page` with its baseline `baseline` points below the page's top.
+    fn text_at(
         &mut self,
+        page: usize,
         text: &str,
         face: Face,
         size: f32,
-        x: f32,
-        baseline: f32,
+        (x, baseline): (f32, f32),
         ink: (f32, f32, f32),
     ) {
         let y = self.g.height - baseline;
-        let ops = self.laid.pages.last_mut().expect("a page");
+        let Some(ops) = self.laid.pages.get_mut(page) else {
+            return;
+        };
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFont {
             font: face.handle(),
@@ -537,9 +554,19 @@ impl<'f> Layout<'f> {
         ops.push(Op::EndTextSection);
     }
 
-    fn rule(&mut self, x1: f32, x2: f32, y_top: f32, thickness: f32, ink: (f32, f32, f32)) {
+    /// A horizontal rule on page `page`, `y_top` points below the page's top.
+    fn rule(
+        &mut self,
+        page: usize,
+        (x1, x2): (f32, f32),
+        y_top: f32,
+        thickness: f32,
+        ink: (f32, f32, f32),
+    ) {
         let y = self.g.height - y_top;
-        let ops = self.laid.pages.last_mut().expect("a page");
+        let Some(ops) = self.laid.pages.get_mut(page) else {
+            return;
+        };
         ops.push(Op::SetOutlineColor { col: colour(ink) });
         ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
         ops.push(Op::DrawLine {
@@ -652,8 +679,8 @@ impl<'f> Layout<'f> {
             let right = this.g.left + indent + widths.iter().sum::<f32>();
             let rule_y = this.y;
             this.rule(
-                this.g.left + indent,
-                right,
+                this.page(),
+                (this.g.left + indent, right),
                 rule_y,
                 if heavy { 1.0 } else { 0.4 },
                 if heavy { INK } else { RULE },
@@ -677,47 +704,25 @@ impl<'f> Layout<'f> {
     pub fn furniture(&mut self, title: &str, period: &str) {
         let count = self.laid.pages.len();
         let size = self.g.body * 0.8;
+        let (left, right) = (self.g.left, self.g.width - self.g.right);
+        let header_y = self.g.top - size * 2.2;
+        let footer_y = self.g.height - self.g.bottom + size * 2.6;
+        let period_width = self.fonts.width(period, Face::Regular, size);
         for page in 0..count {
-            let mut extra = Layout {
-                fonts: self.fonts,
-                charts: &[],
-                g: self.g.clone(),
-                laid: Laid {
-                    pages: vec![Vec::new()],
-                    ..Laid::default()
-                },
-                y: 0.0,
-            };
-            let header_y = self.g.top - size * 2.2;
-            extra.text_at(title, Face::Regular, size, self.g.left, header_y, MUTED);
-            let period_width = self.fonts.width(period, Face::Regular, size);
-            extra.text_at(
+            self.text_at(page, title, Face::Regular, size, (left, header_y), MUTED);
+            self.text_at(
+                page,
                 period,
                 Face::Regular,
                 size,
-                self.g.width - self.g.right - period_width,
-                header_y,
+                (right - period_width, header_y),
                 MUTED,
             );
-            extra.rule(
-                self.g.left,
-                self.g.width - self.g.right,
-                header_y + size * 0.6,
-                0.6,
-                ACCENT,
-            );
+            self.rule(page, (left, right), header_y + size * 0.6, 0.6, ACCENT);
             let footer = format!("Page {} of {count}", page + 1);
             let footer_width = self.fonts.width(&footer, Face::Regular, size);
-            extra.text_at(
-                &footer,
-                Face::Regular,
-                size,
-                (self.g.width - footer_width) / 2.0,
-                self.g.height - self.g.bottom + size * 2.6,
-                MUTED,
-            );
-            let ops = extra.laid.pages.pop().unwrap_or_default();
-            self.laid.pages[page].extend(ops);
+            let x = (self.g.width - footer_width) / 2.0;
+            self.text_at(page, &footer, Face::Regular, size, (x, footer_y), MUTED);
         }
     }
 }
