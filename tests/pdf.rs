@@ -57,6 +57,27 @@ fn the_fixture_brief_is_a_valid_pdf_with_its_figures_and_sources() {
         "{info}"
     );
     assert!(!info.contains("PDF subtype"), "no PDF/X claim: {info}");
+    // Every font embedded, subset (tagged `ABCDEF+`) and mapped to Unicode.
+    let fonts = tool("pdffonts", &[], &pdf);
+    let faces: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(faces.len(), 3, "{fonts}");
+    for face in faces {
+        let columns: Vec<&str> = face.split_whitespace().collect();
+        let name = columns.first().copied().unwrap_or("");
+        let (tag, family) = name.split_once('+').unwrap_or(("", name));
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{face}"
+        );
+        assert!(family.starts_with("NotoSans-"), "{face}");
+        assert_eq!(
+            columns.get(4..7),
+            Some(&["yes", "yes", "yes"][..]),
+            "{face}"
+        );
+    }
+    // Subset fonts keep the file small (the whole faces alone are 1.5 MB).
+    assert!(bytes.len() < 200_000, "{} bytes", bytes.len());
     // No chart is a bitmap.
     let images = tool("pdfimages", &["-list"], &pdf);
     assert_eq!(images.lines().count(), 2, "images found:\n{images}");

@@ -47,7 +47,6 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
     let laid = layout.finish();
 
     let mut doc = PdfDocument::new(&brief.title);
-    Fonts::embed(&mut doc).map_err(failure)?;
     let info = &mut doc.metadata.info;
     info.author = "heistbrief".into();
     info.creator = format!("heistbrief {}", brief.version);
@@ -101,6 +100,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
             });
         }
     }
+    fonts.embed(&mut doc, &pages).map_err(failure)?;
     let to_mm = |pt: f32| printpdf::Mm::from(Pt(pt));
     doc.with_pages(
         pages
@@ -154,6 +154,7 @@ const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 fn stamp_id(bytes: &mut [u8]) {
     let placeholder = format!("<{}>", "00".repeat(ID_PLACEHOLDER.len()));
     let digest: String = fingerprint(bytes)
+        .to_be_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -172,11 +173,11 @@ fn stamp_id(bytes: &mut [u8]) {
 }
 
 /// A 128-bit FNV-1a digest: enough to tell documents apart, and stable across builds.
-fn fingerprint(bytes: &[u8]) -> [u8; 16] {
+fn fingerprint(bytes: &[u8]) -> u128 {
     let mut hash: u128 = 0x6c62272e07bb014262b821756295c58d;
     for b in bytes {
         hash ^= u128::from(*b);
         hash = hash.wrapping_mul(0x0000000001000000000000000000013B);
     }
-    hash.to_be_bytes()
+    hash
 }
