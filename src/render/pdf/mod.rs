@@ -140,12 +140,36 @@ fn deterministic(doc: &mut lopdf::Document) {
     {
         catalog.remove(b"OutputIntents");
     }
-    doc.compress();
+    compress(doc);
     // A placeholder of the id's length; `stamp_id` writes the digest of the saved file into
     // it, so the file is written once rather than once to hash and once to keep.
     let id = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 }
+
+/// Deflates every stream not yet filtered (page contents, font programs, ToUnicode maps).
+fn compress(doc: &mut lopdf::Document) {
+    use flate2::{Compression, write::ZlibEncoder};
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL));
+            if encoder.write_all(&stream.content).is_ok()
+                && let Ok(deflated) = encoder.finish()
+                && deflated.len() < stream.content.len()
+            {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(deflated);
+            }
+        }
+    }
+}
+
+/// zlib's level: 6 is its default.
+const COMPRESSION_LEVEL: u32 = 6;
 
 const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 
