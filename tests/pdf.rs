@@ -173,6 +173,59 @@ fn a_table_that_crosses_a_page_repeats_its_header_and_links_resolve() {
     assert!(plain.contains("/S /URI"), "external links");
 }
 
+/// The outline as (depth, title, page) in the order a viewer lists it, read with qpdf.
+fn outline(pdf: &Path) -> Vec<(usize, String, u64)> {
+    fn walk(items: &[serde_json::Value], depth: usize, into: &mut Vec<(usize, String, u64)>) {
+        for item in items {
+            let title = item["title"].as_str().unwrap_or("").to_owned();
+            let page = item["destpageposfrom1"].as_u64().unwrap_or(0);
+            into.push((depth, title, page));
+            if let Some(kids) = item["kids"].as_array() {
+                walk(kids, depth + 1, into);
+            }
+        }
+    }
+    let json = tool("qpdf", &["--json", "--json-key=outlines"], pdf);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("qpdf's json");
+    let mut entries = Vec::new();
+    walk(
+        value["outlines"].as_array().map_or(&[][..], Vec::as_slice),
+        0,
+        &mut entries,
+    );
+    entries
+}
+
+#[test]
+fn the_outline_nests_the_headings_in_document_order() {
+    let out = scratch("pdf-outline");
+    let run = build_pdf(&repo_root(), &out, "2024-03");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let entries = outline(&out.join("brief-2024-03.pdf"));
+    let titles: Vec<(usize, &str)> = entries.iter().map(|(d, t, _)| (*d, t.as_str())).collect();
+    assert_eq!(
+        titles,
+        vec![
+            (0, "North Korea-attributed crypto thefts — March 2024"),
+            (1, "Key figures"),
+            (1, "Thefts in March 2024"),
+            (1, "Laundering in March 2024"),
+            (1, "How and whom"),
+            (1, "Attribution"),
+            (1, "Method and caveats"),
+            (1, "Other records cited"),
+            (1, "Sources"),
+        ]
+    );
+    // Each entry jumps to a page, and the pages never go back.
+    let pages: Vec<u64> = entries.iter().map(|(_, _, p)| *p).collect();
+    assert!(
+        pages[0] == 1 && pages.windows(2).all(|w| w[0] <= w[1]),
+        "{pages:?}"
+    );
+    assert!(pages.last().is_some_and(|p| *p > 1), "{pages:?}");
+}
+
 #[test]
 fn a_glyph_the_fonts_lack_is_replaced_visibly_and_reported() {
     let dir = scratch("pdf-glyph");

@@ -68,8 +68,8 @@ pub struct Laid {
     pub links: Vec<PendingLink>,
     /// Anchor id → (page, PDF y of the top of its line).
     pub anchors: Vec<(String, usize, f32)>,
-    /// Headings for the outline: level, text, page, PDF y.
-    pub headings: Vec<(u8, String, usize, f32)>,
+    /// Headings for the outline, in document order.
+    pub headings: Vec<super::outline::Heading>,
     /// Characters the fonts lack, replaced by `?`.
     pub missing: Vec<char>,
 }
@@ -164,9 +164,12 @@ impl<'f> Layout<'f> {
                 }
                 let title: String = runs.iter().map(|r| r.text.as_str()).collect();
                 let top = self.g.height - self.y;
-                self.laid
-                    .headings
-                    .push((*level, crate::text::one_line(&title), self.page(), top));
+                self.laid.headings.push(super::outline::Heading {
+                    level: *level,
+                    title: crate::text::one_line(&title),
+                    page: self.page(),
+                    top,
+                });
                 for line in lines {
                     self.line(
                         &line,

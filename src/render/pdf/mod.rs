@@ -1,15 +1,16 @@
 //! The brief as PDF: the same Markdown as the other formats, laid out by our own code from
 //! pulldown-cmark's events and written with printpdf (no layout engine, no system fonts).
 //!
-//! Text, lists and tables are typeset with the bundled fonts; the charts are drawn as vectors
-//! from the same definitions as the HTML's (a plotters backend of our own); links, running
-//! header, page numbers and metadata; byte-identical output. Font subsetting and the outline
-//! come next.
+//! Text, lists and tables are typeset with the bundled fonts, subset to the glyphs used; the
+//! charts are drawn as vectors from the same definitions as the HTML's (a plotters backend of
+//! our own); links, a nested outline, running header, page numbers and metadata;
+//! byte-identical output.
 
 mod backend;
 mod blocks;
 mod fonts;
 mod layout;
+mod outline;
 
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
@@ -114,6 +115,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
     };
     let mut warnings = Vec::new();
     let mut lopdf = doc.to_lopdf_document(&options, &mut warnings);
+    outline::add(&mut lopdf, &laid.headings);
     deterministic(&mut lopdf);
     let mut bytes = Vec::new();
     lopdf
