@@ -59,5 +59,5 @@ fn html(bencher: divan::Bencher) {
 #[divan::bench]
 fn pdf(bencher: divan::Bencher) {
     let (brief, templates) = (march_2024(), Templates::builtin());
-    bencher.bench(|| render::pdf::pdf(&brief, &templates, None).expect("pdf"));
+    bencher.bench(|| render::pdf::pdf(&brief, &templates, Default::default()).expect("pdf"));
 }

@@ -72,7 +72,7 @@ fn the_same_inputs_give_the_same_bytes() {
         .map(|e| e.expect("entry").file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     for name in names {
         assert_eq!(
             std::fs::read(a.join(&name)).expect("a"),
@@ -98,6 +98,7 @@ fn it_prints_each_path_and_writes_the_charts_the_markdown_links() {
             "brief-2024-03-vectors.svg",
             "brief-2024-03-laundering.svg",
             "brief-2024-03.html",
+            "brief-2024-03.pdf",
         ]
         .map(|f| format!("wrote {shown}/{f}"))
     );
@@ -395,7 +396,12 @@ fn init_writes_the_defaults_once() {
     let dir = scratch("build-init");
     let run = heistbrief(&dir, &["init", "my-templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 5, "{}", run.stdout);
+    let settings = read(&dir.join("my-templates/pdf.toml"));
+    assert!(
+        settings.starts_with("# Written by heistbrief"),
+        "{settings}"
+    );
     let md = read(&dir.join("my-templates/brief.md.tera"));
     assert!(md.starts_with(&format!(
         "{{# Written by heistbrief {} from its default brief.md.tera",
@@ -408,17 +414,22 @@ fn init_writes_the_defaults_once() {
     assert_eq!(read(&dir.join("my-templates/style.css")), "edited");
     // The written defaults build the same brief as the built-in ones.
     let (a, b) = (dir.join("a"), dir.join("b"));
-    let with = build_with(&dir.join("my-templates"), &a, &["--format", "md"]);
+    let with = build_with(&dir.join("my-templates"), &a, &["--format", "md,pdf"]);
     assert_eq!(with.code, 0, "{}", with.stderr);
     let without = build(
         &fixture("stats"),
         &b,
-        &["--month", "2024-03", "--format", "md"],
+        &["--month", "2024-03", "--format", "md,pdf"],
     );
     assert_eq!(without.code, 0);
     assert_eq!(
         read(&a.join("brief-2024-03.md")),
         read(&b.join("brief-2024-03.md"))
+    );
+    let bytes = |dir: &Path| std::fs::read(dir.join("brief-2024-03.pdf")).expect("pdf");
+    assert!(
+        bytes(&a) == bytes(&b),
+        "the written pdf.toml changes the PDF"
     );
 }
 

@@ -130,8 +130,12 @@ fn two_builds_write_the_same_bytes_also_within_one_process() {
     };
     let brief = view::brief(&loaded.incidents, period, &[], &options);
     let templates = Templates::builtin();
-    let first = pdf(&brief, &templates, None).expect("pdf").bytes;
-    let second = pdf(&brief, &templates, None).expect("pdf").bytes;
+    let first = pdf(&brief, &templates, Default::default())
+        .expect("pdf")
+        .bytes;
+    let second = pdf(&brief, &templates, Default::default())
+        .expect("pdf")
+        .bytes;
     assert!(first == second, "two documents in one process differ");
 }
 
@@ -226,20 +230,155 @@ fn the_outline_nests_the_headings_in_document_order() {
     assert!(pages.last().is_some_and(|p| *p > 1), "{pages:?}");
 }
 
-#[test]
-fn a_glyph_the_fonts_lack_is_replaced_visibly_and_reported() {
-    let dir = scratch("pdf-glyph");
+/// Builds May 2024 from the `valid` fixture with its victim renamed to `victim`.
+fn build_with_victim(name: &str, victim: &str) -> (common::Run, std::path::PathBuf) {
+    let dir = scratch(name);
     let folder = dir.join("incidents/2024");
     std::fs::create_dir_all(&folder).expect("folder");
     let record =
         std::fs::read_to_string(fixture("valid").join("incidents/2024/2024-05-31-fixture.toml"))
             .expect("fixture")
-            .replace("Fixture Exchange", "Fixture 取引所");
+            .replace("Fixture Exchange", victim);
     std::fs::write(folder.join("2024-05-31-fixture.toml"), record).expect("write");
     let out = dir.join("out");
     let run = build_pdf(&dir, &out, "2024-05");
+    (run, out.join("brief-2024-05.pdf"))
+}
+
+#[test]
+fn korean_and_japanese_names_are_drawn_with_the_fallback_face() {
+    let (run, pdf) = build_with_victim("pdf-cjk", "Fixture 取引所 거래소 ハッカー");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("U+53D6"), "{}", run.stderr);
-    let text = tool("pdftotext", &[], &out.join("brief-2024-05.pdf"));
-    assert!(text.contains("Fixture ???"), "{text}");
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let text = tool("pdftotext", &[], &pdf);
+    assert!(text.contains("Fixture 取引所 거래소 ハッカー"), "{text}");
+    let fonts = tool("pdffonts", &[], &pdf);
+    assert!(fonts.contains("+DroidSansFallback"), "{fonts}");
+}
+
+#[test]
+fn a_glyph_no_font_has_is_replaced_visibly_and_reported_with_its_record() {
+    let (run, pdf) = build_with_victim("pdf-glyph", "Fixture ሀ Exchange");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.trim(),
+        "warning: the PDF's fonts have no glyph for U+1200 (ሀ), in record 2024-05-31-fixture; it is shown as `?`"
+    );
+    let text = tool("pdftotext", &[], &pdf);
+    assert!(text.contains("Fixture ? Exchange"), "{text}");
+}
+
+/// A small RGBA PNG: a blue bar on a transparent ground.
+fn write_logo(path: &Path) {
+    let (width, height) = (60u32, 20u32);
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|i| {
+            let y = i / width;
+            let alpha = if (5..15).contains(&y) { 255 } else { 0 };
+            [0, 90, 160, alpha]
+        })
+        .collect();
+    let file = std::fs::File::create(path).expect("logo file");
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("png header");
+    writer.write_image_data(&pixels).expect("png pixels");
+}
+
+#[test]
+fn the_editors_settings_set_paper_metadata_and_logo() {
+    let dir = scratch("pdf-settings");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    std::fs::write(
+        templates.join("pdf.toml"),
+        "paper = \"letter\"\nauthor = \"A. Analyst\"\norganisation = \"Example Institute\"\nlogo = \"logo.png\"\naccent = \"#aa3300\"\n[margins]\nleft = 30\n",
+    )
+    .expect("settings");
+    write_logo(&templates.join("logo.png"));
+    let out = dir.join("out");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "build",
+            "--incidents",
+            &fixture("stats").join("incidents").to_string_lossy(),
+            "--month",
+            "2024-03",
+            "--format",
+            "pdf",
+            "--out",
+            &out.to_string_lossy(),
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        args
+    };
+    let run = heistbrief(
+        &dir,
+        &args(&[]).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("brief-2024-03.pdf");
+    tool("qpdf", &["--check"], &pdf);
+    let info = tool("pdfinfo", &[], &pdf);
+    assert!(
+        info.contains("Author:          A. Analyst, Example Institute"),
+        "{info}"
+    );
+    assert!(info.contains("(letter)"), "{info}");
+    // The logo is the one image, with its transparency as a soft mask.
+    let images = tool("pdfimages", &["-list"], &pdf);
+    let rows: Vec<&str> = images.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{images}");
+    assert!(
+        rows[0].contains(" image ") && rows[0].contains(" 60 ") && rows[0].contains(" 20 "),
+        "{images}"
+    );
+    assert!(rows[1].contains(" smask "), "{images}");
+    // --paper wins over the file.
+    let run = heistbrief(
+        &dir,
+        &args(&["--paper", "a4"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(tool("pdfinfo", &[], &pdf).contains("(A4)"));
+}
+
+#[test]
+fn a_wrong_setting_names_file_line_and_key_and_writes_nothing() {
+    let dir = scratch("pdf-bad-settings");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    std::fs::write(
+        templates.join("pdf.toml"),
+        "paper = \"a4\"\nbase_size = 40\n",
+    )
+    .expect("settings");
+    let out = dir.join("out");
+    let run = heistbrief(
+        &dir,
+        &[
+            "build",
+            "--incidents",
+            &fixture("stats").join("incidents").to_string_lossy(),
+            "--month",
+            "2024-03",
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: template error: templates/pdf.toml:2:13: `base_size` is 40; it must be from 8 to 14"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing is written, not even the Markdown");
 }

@@ -61,6 +61,23 @@ fn every_variable_block_and_filter_is_documented() {
         "variables missing from docs/templates.md: {missing:?}"
     );
 
+    // Every key of the PDF settings.
+    let settings = DEFAULTS
+        .iter()
+        .find(|(name, _)| *name == "pdf.toml")
+        .map(|(_, text)| *text)
+        .expect("pdf.toml");
+    for line in settings.lines() {
+        let line = line.trim_start_matches("# ");
+        if let Some((key, _)) = line.split_once(" = ") {
+            let key = key.trim();
+            assert!(
+                doc.contains(&format!("`{key}`")) || doc.contains(&format!("`margins.{key}`")),
+                "pdf.toml key {key} is not documented"
+            );
+        }
+    }
+
     for (name, text) in DEFAULTS {
         assert!(
             doc.contains(&format!("`{name}`")),

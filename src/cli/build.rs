@@ -1,6 +1,8 @@
-//! `heistbrief build`: the brief for a period, as Markdown and HTML with its charts.
+//! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF.
 
 use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, emit, load_clean};
+use crate::incident::Incident;
+use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
 use crate::render::templates::Templates;
 use crate::render::view::{BriefOptions, brief};
 use crate::render::{self, Format};
@@ -24,8 +26,11 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
     /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf])]
     pub format: Vec<Format>,
+    /// The PDF's paper size [default: as the templates' pdf.toml says, else a4].
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
@@ -63,18 +68,23 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
                 files.push((format!("{stem}.html"), text.into_bytes()));
             }
             Format::Pdf => {
-                let pdf = render::pdf::pdf(&view, &templates, epoch).map_err(template_failure)?;
-                if !pdf.missing_glyphs.is_empty() {
-                    let shown: String = pdf
-                        .missing_glyphs
-                        .iter()
-                        .map(|c| format!(" U+{:04X}", u32::from(*c)))
-                        .collect();
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "warning: the PDF's fonts lack{shown}; each is shown as `?` (find the record with `grep`)"
-                    );
-                }
+                let options = PdfOptions {
+                    epoch,
+                    paper: args.paper,
+                };
+                let pdf = render::pdf::pdf(&view, &templates, options).map_err(pdf_failure)?;
+                let cited: Vec<&str> = view
+                    .incidents
+                    .iter()
+                    .chain(&view.cited)
+                    .map(|row| row.id.as_str())
+                    .collect();
+                let warnings: String = pdf
+                    .missing_glyphs
+                    .iter()
+                    .map(|c| missing_glyph_warning(*c, &loaded.incidents, &cited))
+                    .collect();
+                let _ = std::io::stderr().write_all(warnings.as_bytes());
                 files.push((format!("{stem}.pdf"), pdf.bytes));
             }
         }
@@ -91,6 +101,40 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
         .collect();
     emit(out, &report)?;
     Ok(0)
+}
+
+/// A warning for a character the PDF's fonts cannot draw, naming the records of the brief whose
+/// text holds it.
+fn missing_glyph_warning(c: char, incidents: &[Incident], cited: &[&str]) -> String {
+    let holders: Vec<&str> = incidents
+        .iter()
+        .filter(|i| cited.contains(&i.id.as_str()))
+        .filter(|i| serde_json::to_string(i).is_ok_and(|json| json.contains(c)))
+        .map(|i| i.id.as_str())
+        .collect();
+    let code = format!("U+{:04X}", u32::from(c));
+    let glyph = if c.is_control() || crate::text::is_invisible(c) {
+        String::new()
+    } else {
+        format!(" ({})", crate::text::escape(&c.to_string()))
+    };
+    let place = match holders.as_slice() {
+        [] => "the templates".to_owned(),
+        [id] => format!("record {}", crate::text::escape(id)),
+        ids => format!("records {}", crate::text::escape(&ids.join(", "))),
+    };
+    format!(
+        "warning: the PDF's fonts have no glyph for {code}{glyph}, in {place}; it is shown as `?`\n"
+    )
+}
+
+fn pdf_failure(e: PdfError) -> Failure {
+    match e {
+        PdfError::Template(e) => template_failure(e),
+        other => Failure::data(format!(
+            "{other}\nnothing written; the previous brief, if any, is unchanged"
+        )),
+    }
 }
 
 /// The templates: the folder asked for, else `templates/` when it exists, else the defaults.

@@ -33,6 +33,8 @@ pub fn run(args: &InitArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         let path = args.dir.join(name);
         let stamp = if name.ends_with(".css") {
             format!("/* Written by heistbrief {version} from its default {name}; edit freely. */\n")
+        } else if name.ends_with(".toml") {
+            format!("# Written by heistbrief {version} from its default {name}; edit freely.\n")
         } else {
             format!(
                 "{{# Written by heistbrief {version} from its default {name}; edit freely, or keep only the blocks you change and start with {{% extends \"builtin/{name}\" %}}. #}}\n"

@@ -40,6 +40,7 @@ fn context(brief: &Brief, format: Format) -> Result<Context, TemplateError> {
         template: "brief view".into(),
         origin: None,
         line: None,
+        column: None,
         message: e.to_string(),
     })?;
     context.insert("format", format.as_str());

@@ -27,6 +27,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/brief.html.tera"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    ("pdf.toml", include_str!("../../templates/pdf.toml")),
 ];
 
 /// Where a template's text came from, for error messages.
@@ -49,6 +50,7 @@ pub struct TemplateError {
     pub template: String,
     pub origin: Option<Origin>,
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub message: String,
 }
 
@@ -59,9 +61,10 @@ impl fmt::Display for TemplateError {
             Some(Origin::Builtin) => format!("built-in template {}", self.template),
             None => self.template.clone(),
         };
-        match self.line {
-            Some(line) => write!(f, "{place}:{line}: {}", self.message),
-            None => write!(f, "{place}: {}", self.message),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{place}:{line}:{column}: {}", self.message),
+            (Some(line), None) => write!(f, "{place}:{line}: {}", self.message),
+            _ => write!(f, "{place}: {}", self.message),
         }
     }
 }
@@ -98,7 +101,7 @@ impl Templates {
         }
     }
 
-    /// The defaults with every `*.tera` and `*.css` file under `dir` in place of the default of
+    /// The defaults with every `*.tera`, `*.css` and `*.toml` file under `dir` in place of the default of
     /// the same name (names are paths relative to `dir`, with `/`).
     pub fn with_overrides(dir: &Path) -> Result<Self, TemplateError> {
         let mut templates = Templates::builtin();
@@ -107,6 +110,7 @@ impl Templates {
             template: crate::text::shown(dir),
             origin: None,
             line: None,
+            column: None,
             message: format!("cannot read the templates folder: {e}"),
         })?;
         for (name, path) in found {
@@ -114,12 +118,14 @@ impl Templates {
                 template: name.clone(),
                 origin: Some(Origin::File(path.clone())),
                 line: None,
+                column: None,
                 message: format!("cannot read: {e}"),
             })?;
             let text = String::from_utf8(bytes).map_err(|_| TemplateError {
                 template: name.clone(),
                 origin: Some(Origin::File(path.clone())),
                 line: None,
+                column: None,
                 message: "is not valid UTF-8; save it as UTF-8".into(),
             })?;
             templates.files.insert(
@@ -131,6 +137,11 @@ impl Templates {
             );
         }
         Ok(templates)
+    }
+
+    /// A file's text and where it came from.
+    pub fn source(&self, name: &str) -> Option<(&str, &Origin)> {
+        self.files.get(name).map(|s| (s.text.as_str(), &s.origin))
     }
 
     /// The text of a non-template asset (the stylesheet).
@@ -233,6 +244,7 @@ impl Templates {
             origin: self.origin_of(&template),
             template,
             line,
+            column: None,
             message: crate::text::escape(&message).into_owned(),
         }
     }
@@ -305,7 +317,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io
         }
         if file_type.is_dir() {
             collect(root, &path, out)?;
-        } else if name.ends_with(".tera") || name.ends_with(".css") {
+        } else if name.ends_with(".tera") || name.ends_with(".css") || name.ends_with(".toml") {
             let relative = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

@@ -11,8 +11,7 @@ use plotters_backend::{
     FontStyle,
 };
 use printpdf::{
-    Color, Line, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem,
-    TextMatrix, WindingOrder,
+    Color, Line, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rect, Rgb, WindingOrder,
 };
 
 pub struct PdfBackend<'f, 'o> {
@@ -253,25 +252,18 @@ impl DrawingBackend for PdfBackend<'_, '_> {
                 VPos::Center => size * 0.35,
                 VPos::Bottom => -size * 0.24,
             };
-        let at = Point {
-            x: Pt(self.left + x * self.scale),
-            y: Pt(self.page_height - (self.top + baseline * self.scale)),
-        };
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: face.handle(),
-            size: Pt(size * self.scale),
-        });
-        self.ops.push(Op::SetFillColor {
-            col: Self::colour(style.color()),
-        });
-        self.ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(at.x, at.y),
-        });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        });
-        self.ops.push(Op::EndTextSection);
+        let at = (
+            self.left + x * self.scale,
+            self.page_height - (self.top + baseline * self.scale),
+        );
+        let ops = self.fonts.text_ops(
+            text,
+            face,
+            size * self.scale,
+            at,
+            Self::colour(style.color()),
+        );
+        self.ops.extend(ops);
         Ok(())
     }
 

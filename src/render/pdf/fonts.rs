@@ -1,20 +1,35 @@
 //! The bundled faces: measured with ab_glyph (the same metrics the charts use), embedded with
 //! printpdf under fixed resource names so that two builds write the same bytes.
+//!
+//! Noto Sans sets the text; characters it lacks (Hangul, kana and Han ideographs in Korean and
+//! Japanese publishers' names) come from Droid Sans Fallback, one upright face for all three
+//! styles. A character neither has is drawn as `?` and reported.
 
 use ab_glyph::{Font, FontRef};
-use printpdf::{FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, TextItem};
+use printpdf::{
+    Color, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, Pt, TextItem, TextMatrix,
+};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 const REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
 const ITALIC: &[u8] = include_bytes!("../fonts/NotoSans-Italic.ttf");
+const FALLBACK: &[u8] = include_bytes!("../fonts/DroidSansFallback.ttf");
+
+/// What a character that no face has is drawn as.
+const REPLACEMENT: char = '?';
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Face {
     Regular,
     Bold,
     Italic,
+    /// Droid Sans Fallback: only for characters the others lack.
+    Fallback,
 }
+
+const FACES: [Face; 4] = [Face::Regular, Face::Bold, Face::Italic, Face::Fallback];
 
 impl Face {
     fn bytes(self) -> &'static [u8] {
@@ -22,6 +37,7 @@ impl Face {
             Face::Regular => REGULAR,
             Face::Bold => BOLD,
             Face::Italic => ITALIC,
+            Face::Fallback => FALLBACK,
         }
     }
 
@@ -31,13 +47,12 @@ impl Face {
             Face::Regular => "F1",
             Face::Bold => "F2",
             Face::Italic => "F3",
+            Face::Fallback => "F4",
         }
     }
 
     fn from_resource(name: &str) -> Option<Face> {
-        [Face::Regular, Face::Bold, Face::Italic]
-            .into_iter()
-            .find(|face| face.resource() == name)
+        FACES.into_iter().find(|face| face.resource() == name)
     }
 
     fn postscript_name(self) -> &'static str {
@@ -45,10 +60,11 @@ impl Face {
             Face::Regular => "NotoSans-Regular",
             Face::Bold => "NotoSans-Bold",
             Face::Italic => "NotoSans-Italic",
+            Face::Fallback => "DroidSansFallback",
         }
     }
 
-    pub fn handle(self) -> PdfFontHandle {
+    fn handle(self) -> PdfFontHandle {
         PdfFontHandle::External(FontId(self.resource().to_owned()))
     }
 }
@@ -57,6 +73,9 @@ pub struct Fonts {
     regular: FontRef<'static>,
     bold: FontRef<'static>,
     italic: FontRef<'static>,
+    fallback: FontRef<'static>,
+    /// Characters no face has, in the order met.
+    missing: RefCell<Vec<char>>,
 }
 
 impl Fonts {
@@ -70,6 +89,8 @@ impl Fonts {
             regular: parse(Face::Regular)?,
             bold: parse(Face::Bold)?,
             italic: parse(Face::Italic)?,
+            fallback: parse(Face::Fallback)?,
+            missing: RefCell::new(Vec::new()),
         })
     }
 
@@ -78,25 +99,92 @@ impl Fonts {
             Face::Regular => &self.regular,
             Face::Bold => &self.bold,
             Face::Italic => &self.italic,
+            Face::Fallback => &self.fallback,
         }
     }
 
-    /// The width of `text` in points at `size`, from the glyphs' advance widths.
-    pub fn width(&self, text: &str, face: Face, size: f32) -> f32 {
-        let font = self.font(face);
-        let units = font.units_per_em().unwrap_or(1000.0);
-        let advance: f32 = text
-            .chars()
-            .map(|c| font.h_advance_unscaled(font.glyph_id(c)))
-            .sum();
-        advance / units * size
+    /// The face that draws `c` in text set in `face`, and the character drawn: `c` itself, or
+    /// the replacement when no face has it.
+    fn resolve(&self, c: char, face: Face) -> (Face, char) {
+        if self.font(face).glyph_id(c).0 != 0 {
+            (face, c)
+        } else if self.fallback.glyph_id(c).0 != 0 {
+            (Face::Fallback, c)
+        } else {
+            (face, REPLACEMENT)
+        }
     }
 
-    /// Whether every face has a glyph for `c`.
-    pub fn covers(&self, c: char) -> bool {
-        [&self.regular, &self.bold, &self.italic]
-            .iter()
-            .all(|f| f.glyph_id(c).0 != 0)
+    /// The width of `text` in points at `size`, from the glyphs' advance widths (each from the
+    /// face that draws it).
+    pub fn width(&self, text: &str, face: Face, size: f32) -> f32 {
+        text.chars()
+            .map(|c| {
+                let (face, c) = self.resolve(c, face);
+                let font = self.font(face);
+                let units = font.units_per_em().unwrap_or(1000.0);
+                font.h_advance_unscaled(font.glyph_id(c)) / units * size
+            })
+            .sum()
+    }
+
+    /// Characters no face has, in the order they were drawn.
+    pub fn missing(&self) -> Vec<char> {
+        self.missing.borrow().clone()
+    }
+
+    /// The operations that draw `text` in `face` at `size` with its baseline's left end at `at`
+    /// (PDF coordinates), switching to the fallback face for the characters `face` lacks.
+    pub fn text_ops(
+        &self,
+        text: &str,
+        face: Face,
+        size: f32,
+        at: (f32, f32),
+        ink: Color,
+    ) -> Vec<Op> {
+        let mut ops = Vec::new();
+        let mut x = at.0;
+        let mut run = String::new();
+        let mut run_face = face;
+        let flush = |run: &mut String, run_face: Face, x: &mut f32, ops: &mut Vec<Op>| {
+            if run.is_empty() {
+                return;
+            }
+            ops.extend([
+                Op::StartTextSection,
+                Op::SetFont {
+                    font: run_face.handle(),
+                    size: Pt(size),
+                },
+                Op::SetFillColor { col: ink.clone() },
+                Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(at.1)),
+                },
+                Op::ShowText {
+                    items: vec![TextItem::Text(run.clone())],
+                },
+                Op::EndTextSection,
+            ]);
+            *x += self.width(run, run_face, size);
+            run.clear();
+        };
+        for c in text.chars() {
+            let (drawn_by, drawn) = self.resolve(c, face);
+            if drawn != c {
+                let mut missing = self.missing.borrow_mut();
+                if !missing.contains(&c) {
+                    missing.push(c);
+                }
+            }
+            if drawn_by != run_face {
+                flush(&mut run, run_face, &mut x, &mut ops);
+                run_face = drawn_by;
+            }
+            run.push(drawn);
+        }
+        flush(&mut run, run_face, &mut x, &mut ops);
+        ops
     }
 
     /// Registers each face the pages draw with, subset to the glyphs they use, under its fixed

@@ -4,10 +4,10 @@
 
 use super::blocks::{Block, Run, Style};
 use super::fonts::{Face, Fonts};
-use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb, TextItem, TextMatrix};
+use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
 
-/// Page geometry and type sizes, in points.
+/// Page geometry, type size and accent colour; lengths in points.
 #[derive(Clone, Debug)]
 pub struct Geometry {
     pub width: f32,
@@ -17,19 +17,22 @@ pub struct Geometry {
     pub top: f32,
     pub bottom: f32,
     pub body: f32,
+    pub accent: (f32, f32, f32),
 }
 
 impl Geometry {
-    /// A4 with margins a reader would call generous (22 mm at the sides).
-    pub fn a4() -> Self {
+    pub fn new(style: &super::style::Style) -> Self {
+        let (width, height) = style.paper.size();
+        let [top, right, bottom, left] = style.margins;
         Geometry {
-            width: 595.28,
-            height: 841.89,
-            left: 62.0,
-            right: 62.0,
-            top: 72.0,
-            bottom: 68.0,
-            body: 10.0,
+            width,
+            height,
+            left,
+            right,
+            top,
+            bottom,
+            body: style.base_size,
+            accent: style.accent,
         }
     }
 
@@ -40,7 +43,6 @@ impl Geometry {
 
 const INK: (f32, f32, f32) = (0.11, 0.11, 0.12);
 const MUTED: (f32, f32, f32) = (0.33, 0.33, 0.33);
-const ACCENT: (f32, f32, f32) = (0.0, 0.35, 0.63);
 const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
 
 fn colour((r, g, b): (f32, f32, f32)) -> Color {
@@ -70,8 +72,6 @@ pub struct Laid {
     pub anchors: Vec<(String, usize, f32)>,
     /// Headings for the outline, in document order.
     pub headings: Vec<super::outline::Heading>,
-    /// Characters the fonts lack, replaced by `?`.
-    pub missing: Vec<char>,
 }
 
 /// A word or a space, in one style: what a line is made of.
@@ -109,6 +109,14 @@ impl<'f> Layout<'f> {
             },
             y,
         }
+    }
+
+    /// Keeps `height` points free at the top of the current page (for the logo) and returns
+    /// where that space starts, from the page's top.
+    pub fn reserve(&mut self, height: f32) -> f32 {
+        let top = self.y;
+        self.y += height;
+        top
     }
 
     pub fn finish(self) -> Laid {
@@ -337,7 +345,12 @@ impl<'f> Layout<'f> {
                     width: 0.0,
                 });
             }
-            let text = self.covered(&run.text);
+            // Control characters (a tab in a summary) are spaces on the page.
+            let text: String = run
+                .text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             let mut word = String::new();
             let flush = |word: &mut String, space: bool, pieces: &mut Vec<Piece>| {
                 if word.is_empty() {
@@ -450,24 +463,6 @@ impl<'f> Layout<'f> {
         )
     }
 
-    /// `text` with characters the fonts lack replaced visibly (and remembered for a warning).
-    fn covered(&mut self, text: &str) -> String {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    ' '
-                } else if self.fonts.covers(c) {
-                    c
-                } else {
-                    if !self.laid.missing.contains(&c) {
-                        self.laid.missing.push(c);
-                    }
-                    '?'
-                }
-            })
-            .collect()
-    }
-
     /// Draws one line at the cursor and moves the cursor down by `leading`.
     fn line(
         &mut self,
@@ -496,7 +491,11 @@ impl<'f> Layout<'f> {
                     .push((anchor.clone(), page, self.g.height - self.y));
             }
             if !piece.space && !piece.text.is_empty() {
-                let colour_of = if piece.link.is_some() { ACCENT } else { ink };
+                let colour_of = if piece.link.is_some() {
+                    self.g.accent
+                } else {
+                    ink
+                };
                 self.text_at(
                     self.page(),
                     &piece.text,
@@ -527,7 +526,6 @@ impl<'f> Layout<'f> {
         self.y += leading;
     }
 
-    /// Text with its baseline `baseline` points below the top of the page.
     /// Text on page `page` with its baseline `baseline` points below the page's top.
     fn text_at(
         &mut self,
@@ -538,23 +536,12 @@ impl<'f> Layout<'f> {
         (x, baseline): (f32, f32),
         ink: (f32, f32, f32),
     ) {
-        let y = self.g.height - baseline;
-        let Some(ops) = self.laid.pages.get_mut(page) else {
-            return;
-        };
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont {
-            font: face.handle(),
-            size: Pt(size),
-        });
-        ops.push(Op::SetFillColor { col: colour(ink) });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        });
-        ops.push(Op::EndTextSection);
+        let drawn =
+            self.fonts
+                .text_ops(text, face, size, (x, self.g.height - baseline), colour(ink));
+        if let Some(ops) = self.laid.pages.get_mut(page) {
+            ops.extend(drawn);
+        }
     }
 
     /// A horizontal rule on page `page`, `y_top` points below the page's top.
@@ -721,7 +708,13 @@ impl<'f> Layout<'f> {
                 (right - period_width, header_y),
                 MUTED,
             );
-            self.rule(page, (left, right), header_y + size * 0.6, 0.6, ACCENT);
+            self.rule(
+                page,
+                (left, right),
+                header_y + size * 0.6,
+                0.6,
+                self.g.accent,
+            );
             let footer = format!("Page {} of {count}", page + 1);
             let footer_width = self.fonts.width(&footer, Face::Regular, size);
             let x = (self.g.width - footer_width) / 2.0;

@@ -12,6 +12,8 @@ mod fonts;
 mod layout;
 mod outline;
 
+pub mod style;
+
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
 use super::{Format, markdown};
@@ -20,6 +22,8 @@ use layout::{Geometry, Layout};
 use printpdf::{
     Actions, Destination, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt,
 };
+use std::fmt;
+use style::Paper;
 
 /// A rendered PDF, and the characters the fonts could not draw (replaced by `?`).
 pub struct Pdf {
@@ -27,29 +31,76 @@ pub struct Pdf {
     pub missing_glyphs: Vec<char>,
 }
 
-/// Renders the brief to PDF bytes. The same inputs give the same bytes: fonts have fixed names,
-/// the document id is derived from the content, and dates come from the brief's
-/// `generated_on` (from `SOURCE_DATE_EPOCH`) or are left at the epoch.
-pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<Pdf, TemplateError> {
-    let failure = |message: String| TemplateError {
-        template: "PDF".into(),
-        origin: None,
-        line: None,
-        message,
-    };
+/// What the command line decides for the PDF beyond the templates.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PdfOptions {
+    /// `SOURCE_DATE_EPOCH`: the document's dates; the epoch when unset.
+    pub epoch: Option<i64>,
+    /// `--paper`, over the style file's choice.
+    pub paper: Option<Paper>,
+}
+
+/// Why a PDF could not be made: the editor's templates or settings, or the document itself.
+#[derive(Debug)]
+pub enum PdfError {
+    Template(TemplateError),
+    Document(String),
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PdfError::Template(e) => write!(f, "template error: {e}"),
+            PdfError::Document(message) => write!(f, "cannot make the PDF: {message}"),
+        }
+    }
+}
+
+impl From<TemplateError> for PdfError {
+    fn from(e: TemplateError) -> Self {
+        PdfError::Template(e)
+    }
+}
+
+/// The logo's height on the first page, at most (18 mm), and the space below it.
+const LOGO_HEIGHT: f32 = 51.0;
+const LOGO_GAP: f32 = 14.0;
+
+/// Renders the brief to PDF bytes. The same inputs give the same bytes: fonts have fixed names
+/// and content-derived subset tags, the document id is derived from the content, and dates
+/// come from `SOURCE_DATE_EPOCH` or are left at the epoch.
+pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<Pdf, PdfError> {
+    let mut style = style::style(templates)?;
+    if let Some(paper) = options.paper {
+        style.paper = paper;
+    }
     let text = markdown(brief, templates, Format::Pdf)?;
     let blocks = blocks::blocks(&text);
-    let fonts = Fonts::load().map_err(failure)?;
-    let geometry = Geometry::a4();
+    let fonts = Fonts::load().map_err(PdfError::Document)?;
+    let geometry = Geometry::new(&style);
     let (width, height) = (geometry.width, geometry.height);
+    let left_margin = geometry.left;
     let mut layout = Layout::new(&fonts, geometry, &brief.charts);
+    // The logo heads the first page, left-aligned with the text, at its own proportions.
+    let logo_place = style.logo.as_ref().map(|logo| {
+        let logo_height = LOGO_HEIGHT.min(logo.height as f32);
+        let top = layout.reserve(logo_height + LOGO_GAP);
+        (logo, logo_height, top)
+    });
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
     let laid = layout.finish();
 
     let mut doc = PdfDocument::new(&brief.title);
     let info = &mut doc.metadata.info;
-    info.author = "heistbrief".into();
+    info.author = [style.author.as_str(), style.organisation.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if info.author.is_empty() {
+        info.author = "heistbrief".into();
+    }
     info.creator = format!("heistbrief {}", brief.version);
     info.producer = format!("heistbrief {}", brief.version);
     info.subject = format!(
@@ -62,8 +113,8 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
         "sanctions".into(),
         brief.period.label.clone(),
     ];
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(epoch.unwrap_or(0))
-        .map_err(|e| failure(e.to_owned()))?;
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(options.epoch.unwrap_or(0))
+        .map_err(|e| PdfError::Document(e.to_string()))?;
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
@@ -75,6 +126,16 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
             .map(|(_, page, y)| (*page, *y))
     };
     let mut pages: Vec<Vec<Op>> = laid.pages;
+    if let Some((logo, logo_height, top)) = logo_place
+        && let Some(first) = pages.first_mut()
+    {
+        first.push(logo_op(
+            &mut doc,
+            logo,
+            logo_height,
+            (left_margin, height - top - logo_height),
+        ));
+    }
     for link in &laid.links {
         let actions = match link.target.strip_prefix('#') {
             Some(id) => match anchor(id) {
@@ -101,7 +162,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
             });
         }
     }
-    fonts.embed(&mut doc, &pages).map_err(failure)?;
+    fonts.embed(&mut doc, &pages).map_err(PdfError::Document)?;
     let to_mm = |pt: f32| printpdf::Mm::from(Pt(pt));
     doc.with_pages(
         pages
@@ -109,33 +170,39 @@ pub fn pdf(brief: &Brief, templates: &Templates, epoch: Option<i64>) -> Result<P
             .map(|ops| PdfPage::new(to_mm(width), to_mm(height), ops))
             .collect(),
     );
-    let options = PdfSaveOptions {
+    let save = PdfSaveOptions {
         subset_fonts: false,
         ..PdfSaveOptions::default()
     };
     let mut warnings = Vec::new();
-    let mut lopdf = doc.to_lopdf_document(&options, &mut warnings);
+    let mut lopdf = doc.to_lopdf_document(&save, &mut warnings);
     outline::add(&mut lopdf, &laid.headings);
-    deterministic(&mut lopdf);
+    deterministic(&mut lopdf, &style.organisation);
     let mut bytes = Vec::new();
     lopdf
         .save_to(&mut bytes)
-        .map_err(|e| failure(format!("cannot write the PDF: {e}")))?;
+        .map_err(|e| PdfError::Document(e.to_string()))?;
     stamp_id(&mut bytes);
     Ok(Pdf {
         bytes,
-        missing_glyphs: laid.missing,
+        missing_glyphs: fonts.missing(),
     })
 }
 
 /// Makes the document's bytes a function of its content: printpdf draws a random document id,
 /// and claims PDF/X conformance the file does not have.
-fn deterministic(doc: &mut lopdf::Document) {
+///
+/// The organisation, when set, goes into the information dictionary as `/Company`, the key
+/// office suites write and document managers show.
+fn deterministic(doc: &mut lopdf::Document, organisation: &str) {
     use lopdf::Object;
     if let Ok(Object::Reference(info)) = doc.trailer.get(b"Info").cloned()
         && let Ok(Object::Dictionary(dict)) = doc.get_object_mut(info)
     {
         dict.remove(b"GTS_PDFXVersion");
+        if !organisation.is_empty() {
+            dict.set("Company", outline::text_string(organisation));
+        }
     }
     if let Ok(Object::Reference(root)) = doc.trailer.get(b"Root").cloned()
         && let Ok(Object::Dictionary(catalog)) = doc.get_object_mut(root)
@@ -147,6 +214,33 @@ fn deterministic(doc: &mut lopdf::Document) {
     // it, so the file is written once rather than once to hash and once to keep.
     let id = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+}
+
+/// Registers the logo under a fixed name and returns the operation that draws it `height`
+/// points high with its lower-left corner at `at` (PDF coordinates).
+fn logo_op(doc: &mut PdfDocument, logo: &style::Logo, height: f32, at: (f32, f32)) -> Op {
+    let id = printpdf::XObjectId("Logo".into());
+    let image = printpdf::RawImage {
+        pixels: printpdf::RawImageData::U8(logo.rgba.clone()),
+        width: logo.width,
+        height: logo.height,
+        data_format: printpdf::RawImageFormat::RGBA8,
+        tag: Vec::new(),
+    };
+    doc.resources
+        .xobjects
+        .map
+        .insert(id.clone(), printpdf::XObject::Image(image));
+    Op::UseXobject {
+        id,
+        transform: printpdf::XObjectTransform {
+            translate_x: Some(Pt(at.0)),
+            translate_y: Some(Pt(at.1)),
+            // The resolution at which the image's pixels span `height` points.
+            dpi: Some(logo.height as f32 * 72.0 / height),
+            ..printpdf::XObjectTransform::default()
+        },
+    }
 }
 
 /// Deflates every stream not yet filtered (page contents, font programs, ToUnicode maps).

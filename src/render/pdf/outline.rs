@@ -108,7 +108,7 @@ fn add_level(
 }
 
 /// A PDF text string: bytes as they are when ASCII, else UTF-16BE with its byte-order mark.
-fn text_string(text: &str) -> Object {
+pub fn text_string(text: &str) -> Object {
     if text.is_ascii() {
         Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
     } else {
