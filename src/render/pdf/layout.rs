@@ -74,6 +74,15 @@ pub struct Laid {
     pub headings: Vec<super::outline::Heading>,
 }
 
+/// A paragraph of this many lines or fewer (a source entry with its wrapped URL) is never split.
+const SHORT_PARAGRAPH: usize = 4;
+
+/// How many of a paragraph's first lines must share a page: all of a short one, two of a longer
+/// one.
+fn kept_together(lines: usize) -> usize {
+    if lines <= SHORT_PARAGRAPH { lines } else { 2 }
+}
+
 /// A word or a space, in one style: what a line is made of.
 #[derive(Clone, Debug)]
 struct Piece {
@@ -191,6 +200,12 @@ impl<'f> Layout<'f> {
                 self.y += size * 0.45;
             }
             Block::Paragraph(runs) => {
+                // A paragraph that introduces a table ("Data for this chart") keeps with the
+                // table's header and first rows.
+                if matches!(next, Some(Block::Table { .. })) {
+                    let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
+                    self.need(lines.len() as f32 * body * 1.45 + body * 5.0);
+                }
                 self.paragraph(runs, indent, body, Face::Regular);
                 self.y += body * 0.7;
             }
@@ -203,7 +218,15 @@ impl<'f> Layout<'f> {
                     let marker_width = self.fonts.width(&marker, Face::Regular, body);
                     let inner =
                         indent + body * 1.6 + if start.is_some() { body * 0.6 } else { 0.0 };
-                    self.need(body * 1.45);
+                    // The marker stays with its item's first lines (all of a short item).
+                    let first_lines = match item.first() {
+                        Some(Block::Paragraph(runs)) => {
+                            let width = self.g.text_width() - inner;
+                            kept_together(self.lines(runs, Face::Regular, body, width).len())
+                        }
+                        _ => 1,
+                    };
+                    self.need(body * 1.45 * first_lines as f32);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
                     self.text_at(
@@ -317,9 +340,29 @@ impl<'f> Layout<'f> {
         let leading = size * 1.45;
         let width = self.g.text_width() - indent;
         let lines = self.lines(runs, base, size, width);
-        for line in lines {
-            self.need(leading);
-            self.line(&line, indent, leading, INK, Alignment::Left, width);
+        let mut drawn = 0;
+        while drawn < lines.len() {
+            let rest = lines.len() - drawn;
+            let fits = (self.room() / leading).floor().max(0.0) as usize;
+            let take = if rest <= fits {
+                rest
+            } else if self.y <= self.g.top {
+                // A fresh page that cannot hold it all: fill it.
+                fits.max(1)
+            } else if rest <= SHORT_PARAGRAPH || fits < 2 {
+                // Neither a short paragraph split nor one line left alone at the bottom.
+                0
+            } else {
+                // Two lines at least carry over: no single line alone at the top.
+                fits.min(rest - 2)
+            };
+            for line in &lines[drawn..drawn + take] {
+                self.line(line, indent, leading, INK, Alignment::Left, width);
+            }
+            drawn += take;
+            if drawn < lines.len() {
+                self.new_page();
+            }
         }
     }
 
