@@ -177,6 +177,53 @@ fn a_table_that_crosses_a_page_repeats_its_header_and_links_resolve() {
     assert!(plain.contains("/S /URI"), "external links");
 }
 
+#[test]
+fn no_page_starts_with_the_rest_of_a_source_entry() {
+    let out = scratch("pdf-widows");
+    let run = build_pdf(&repo_root(), &out, "2024-03");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("brief-2024-03.pdf");
+    let pages: usize = tool("pdfinfo", &[], &pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    let mut source_pages = 0;
+    for page in 2..=pages {
+        let n = page.to_string();
+        let text = tool("pdftotext", &["-layout", "-f", &n, "-l", &n], &pdf);
+        // The line after the running header.
+        let first = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .nth(1)
+            .unwrap_or("");
+        // On the source list's pages each page opens with a numbered entry, never with the
+        // wrapped end of the previous page's entry.
+        if text.contains("https://")
+            && first
+                .split('.')
+                .next()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        {
+            source_pages += 1;
+        }
+        assert!(!first.starts_with("http"), "page {page} opens with {first}");
+        assert!(
+            !first.starts_with(|c: char| c.is_lowercase())
+                || ["month", "year", "service", "vector"]
+                    .iter()
+                    .any(|h| first.starts_with(h)),
+            "page {page} opens mid-sentence: {first}"
+        );
+    }
+    assert!(
+        source_pages >= 5,
+        "{source_pages} pages open with a source entry"
+    );
+}
+
 /// The outline as (depth, title, page) in the order a viewer lists it, read with qpdf.
 fn outline(pdf: &Path) -> Vec<(usize, String, u64)> {
     fn walk(items: &[serde_json::Value], depth: usize, into: &mut Vec<(usize, String, u64)>) {
