@@ -429,3 +429,49 @@ fn a_wrong_setting_names_file_line_and_key_and_writes_nothing() {
     );
     assert!(!out.exists(), "nothing is written, not even the Markdown");
 }
+
+#[test]
+fn an_editors_markdown_keeps_quotes_code_and_bold_italic() {
+    let dir = scratch("pdf-markdown");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    std::fs::write(
+        templates.join("brief.md.tera"),
+        "{% extends \"builtin/brief.md.tera\" %}\n{% block method %}\n## Method\n\n> The Panel *continued* to investigate.\n\nRun `heistbrief check` and ***read*** this:\n\n```\nheistbrief build \\\n    --month 2024-03\n```\n{% endblock method %}\n",
+    )
+    .expect("template");
+    let out = dir.join("out");
+    let run = heistbrief(
+        &dir,
+        &[
+            "build",
+            "--incidents",
+            &fixture("stats").join("incidents").to_string_lossy(),
+            "--month",
+            "2024-03",
+            "--format",
+            "pdf",
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("brief-2024-03.pdf");
+    let text = tool("pdftotext", &["-layout"], &pdf);
+    for expected in [
+        "The Panel continued to investigate.",
+        "Run heistbrief check and read this:",
+        "heistbrief build \\",
+        "    --month 2024-03",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let fonts = tool("pdffonts", &[], &pdf);
+    for face in [
+        "+DejaVuSansMono",
+        "+NotoSans-BoldItalic",
+        "+NotoSans-Italic",
+    ] {
+        assert!(fonts.contains(face), "{face} missing from:\n{fonts}");
+    }
+}

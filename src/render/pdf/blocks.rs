@@ -41,6 +41,10 @@ pub enum Block {
         file: String,
         alt: String,
     },
+    /// A block quote: its blocks, set in from the left with a rule beside them.
+    Quote(Vec<Block>),
+    /// A code block: its lines, as written.
+    Code(String),
     Rule,
 }
 
@@ -131,6 +135,27 @@ fn block(first: Event<'_>, events: &mut Events<'_>) -> Option<Block> {
             })
         }
         Event::Rule => Some(Block::Rule),
+        Event::Start(Tag::BlockQuote(_)) => {
+            let mut inner = Vec::new();
+            while let Some(event) = events.next() {
+                match event {
+                    Event::End(TagEnd::BlockQuote(_)) => break,
+                    other => inner.extend(block(other, events)),
+                }
+            }
+            Some(Block::Quote(inner))
+        }
+        Event::Start(Tag::CodeBlock(_)) => {
+            let mut code = String::new();
+            for event in events.by_ref() {
+                match event {
+                    Event::Text(text) => code.push_str(&text),
+                    Event::End(TagEnd::CodeBlock) => break,
+                    _ => {}
+                }
+            }
+            Some(Block::Code(code))
+        }
         Event::Html(html) => {
             // A block of raw HTML (the template's <details>): nothing to print but its text,
             // which for the inert tags is nothing.
@@ -276,7 +301,7 @@ mod tests {
 
     #[test]
     fn the_briefs_markdown_becomes_blocks() {
-        let md = "# Title\n\nSome **bold** and [a link](https://e.test/).\n\n- one\n- two <a id=\"rec-x\"></a>\n\n| a | b |\n| --- | ---: |\n| 1 | 2 |\n\n![alt text](chart.svg)\n";
+        let md = "# Title\n\nSome **bold** and [a link](https://e.test/).\n\n- one\n- two <a id=\"rec-x\"></a>\n\n| a | b |\n| --- | ---: |\n| 1 | 2 |\n\n![alt text](chart.svg)\n\n> Quoted *text*.\n\n```\nlet x = 1;\n  indented\n```\n";
         let b = blocks(md);
         assert!(matches!(&b[0], Block::Heading { level: 1, .. }));
         let Block::Paragraph(runs) = &b[1] else {
@@ -314,5 +339,13 @@ mod tests {
                 alt: "alt text".into()
             }
         );
+        let Block::Quote(quoted) = &b[5] else {
+            panic!("{b:?}")
+        };
+        let Block::Paragraph(runs) = &quoted[0] else {
+            panic!("{quoted:?}")
+        };
+        assert!(runs.iter().any(|r| r.style.italic && r.text == "text"));
+        assert_eq!(b[6], Block::Code("let x = 1;\n  indented\n".into()));
     }
 }

@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 const REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
 const ITALIC: &[u8] = include_bytes!("../fonts/NotoSans-Italic.ttf");
+const BOLD_ITALIC: &[u8] = include_bytes!("../fonts/NotoSans-BoldItalic.ttf");
+const MONO: &[u8] = include_bytes!("../fonts/DejaVuSansMono.ttf");
 const FALLBACK: &[u8] = include_bytes!("../fonts/DroidSansFallback.ttf");
 
 /// What a character that no face has is drawn as.
@@ -25,11 +27,21 @@ pub enum Face {
     Regular,
     Bold,
     Italic,
+    BoldItalic,
+    /// DejaVu Sans Mono, for code.
+    Mono,
     /// Droid Sans Fallback: only for characters the others lack.
     Fallback,
 }
 
-const FACES: [Face; 4] = [Face::Regular, Face::Bold, Face::Italic, Face::Fallback];
+const FACES: [Face; 6] = [
+    Face::Regular,
+    Face::Bold,
+    Face::Italic,
+    Face::BoldItalic,
+    Face::Mono,
+    Face::Fallback,
+];
 
 impl Face {
     fn bytes(self) -> &'static [u8] {
@@ -37,6 +49,8 @@ impl Face {
             Face::Regular => REGULAR,
             Face::Bold => BOLD,
             Face::Italic => ITALIC,
+            Face::BoldItalic => BOLD_ITALIC,
+            Face::Mono => MONO,
             Face::Fallback => FALLBACK,
         }
     }
@@ -48,6 +62,8 @@ impl Face {
             Face::Bold => "F2",
             Face::Italic => "F3",
             Face::Fallback => "F4",
+            Face::BoldItalic => "F5",
+            Face::Mono => "F6",
         }
     }
 
@@ -60,6 +76,8 @@ impl Face {
             Face::Regular => "NotoSans-Regular",
             Face::Bold => "NotoSans-Bold",
             Face::Italic => "NotoSans-Italic",
+            Face::BoldItalic => "NotoSans-BoldItalic",
+            Face::Mono => "DejaVuSansMono",
             Face::Fallback => "DroidSansFallback",
         }
     }
@@ -70,10 +88,8 @@ impl Face {
 }
 
 pub struct Fonts {
-    regular: FontRef<'static>,
-    bold: FontRef<'static>,
-    italic: FontRef<'static>,
-    fallback: FontRef<'static>,
+    /// Parsed faces, in the order of `FACES`.
+    faces: Vec<FontRef<'static>>,
     /// Characters no face has, in the order met.
     missing: RefCell<Vec<char>>,
 }
@@ -86,21 +102,14 @@ impl Fonts {
             FontRef::try_from_slice(face.bytes()).map_err(|e| format!("bundled font {face:?}: {e}"))
         };
         Ok(Fonts {
-            regular: parse(Face::Regular)?,
-            bold: parse(Face::Bold)?,
-            italic: parse(Face::Italic)?,
-            fallback: parse(Face::Fallback)?,
+            faces: FACES.into_iter().map(parse).collect::<Result<_, _>>()?,
             missing: RefCell::new(Vec::new()),
         })
     }
 
     fn font(&self, face: Face) -> &FontRef<'static> {
-        match face {
-            Face::Regular => &self.regular,
-            Face::Bold => &self.bold,
-            Face::Italic => &self.italic,
-            Face::Fallback => &self.fallback,
-        }
+        // FACES lists every face, so the index is always there.
+        &self.faces[face as usize]
     }
 
     /// The face that draws `c` in text set in `face`, and the character drawn: `c` itself, or
@@ -108,7 +117,7 @@ impl Fonts {
     fn resolve(&self, c: char, face: Face) -> (Face, char) {
         if self.font(face).glyph_id(c).0 != 0 {
             (face, c)
-        } else if self.fallback.glyph_id(c).0 != 0 {
+        } else if self.font(Face::Fallback).glyph_id(c).0 != 0 {
             (Face::Fallback, c)
         } else {
             (face, REPLACEMENT)

@@ -280,6 +280,54 @@ impl<'f> Layout<'f> {
                 }
                 self.y += body * 0.7;
             }
+            Block::Quote(inner) => {
+                let (first_page, top) = (self.page(), self.y);
+                let inset = body * 1.4;
+                for (i, b) in inner.iter().enumerate() {
+                    self.block(b, indent + inset, inner.get(i + 1));
+                }
+                // The rule beside the quote, on every page the quote reaches.
+                let (last_page, bottom) = (self.page(), self.y - body * 0.7);
+                let x = self.g.left + indent + body * 0.35;
+                for page in first_page..=last_page {
+                    let from = if page == first_page { top } else { self.g.top };
+                    let to = if page == last_page {
+                        bottom
+                    } else {
+                        self.g.height - self.g.bottom
+                    };
+                    self.stroke(page, (x, from), (x, to), 2.0, RULE);
+                }
+                self.y += body * 0.2;
+            }
+            Block::Code(code) => {
+                let width = self.g.text_width() - indent;
+                let leading = body * 1.3;
+                for source_line in code.lines() {
+                    // Indentation is kept: leading spaces become no-break spaces, which do not
+                    // break lines.
+                    let kept = source_line.len() - source_line.trim_start_matches(' ').len();
+                    let text = "\u{a0}".repeat(kept) + &source_line[kept..];
+                    let runs = vec![Run {
+                        text,
+                        style: Style {
+                            code: true,
+                            ..Style::default()
+                        },
+                        link: None,
+                        anchor: None,
+                    }];
+                    let lines = self.lines(&runs, Face::Mono, body, width);
+                    if lines.is_empty() {
+                        self.y += leading;
+                    }
+                    for line in lines {
+                        self.need(leading);
+                        self.line(&line, indent, leading, INK, Alignment::Left, width);
+                    }
+                }
+                self.y += body * 0.7;
+            }
             Block::Rule => {
                 self.need(body);
                 let y = self.y + body * 0.5;
@@ -370,13 +418,17 @@ impl<'f> Layout<'f> {
     fn lines(&mut self, runs: &[Run], base: Face, size: f32, width: f32) -> Vec<Vec<Piece>> {
         let mut pieces: Vec<Piece> = Vec::new();
         for run in runs {
-            let face = if run.style.bold || base == Face::Bold {
-                Face::Bold
-            } else if run.style.italic || base == Face::Italic {
-                Face::Italic
-            } else {
-                Face::Regular
+            let bold = run.style.bold || matches!(base, Face::Bold | Face::BoldItalic);
+            let italic = run.style.italic || matches!(base, Face::Italic | Face::BoldItalic);
+            let face = match (run.style.code || base == Face::Mono, bold, italic) {
+                (true, _, _) => Face::Mono,
+                (false, true, true) => Face::BoldItalic,
+                (false, true, false) => Face::Bold,
+                (false, false, true) => Face::Italic,
+                (false, false, false) => Face::Regular,
             };
+            // A monospaced face looks larger than the text around it at the same size.
+            let size = if face == Face::Mono { size * 0.9 } else { size };
             if let Some(anchor) = &run.anchor {
                 pieces.push(Piece {
                     text: String::new(),
@@ -524,7 +576,11 @@ impl<'f> Layout<'f> {
                 Alignment::Center => ((width - total) / 2.0).max(0.0),
                 _ => 0.0,
             };
-        let size = line.first().map_or(self.g.body, |p| p.size);
+        let size = line
+            .iter()
+            .map(|p| p.size)
+            .fold(None, |m: Option<f32>, s| Some(m.map_or(s, |m| m.max(s))))
+            .unwrap_or(self.g.body);
         let baseline = self.y + (leading + size * 0.72) / 2.0;
         let page = self.page();
         for piece in line {
@@ -596,30 +652,34 @@ impl<'f> Layout<'f> {
         thickness: f32,
         ink: (f32, f32, f32),
     ) {
-        let y = self.g.height - y_top;
+        self.stroke(page, (x1, y_top), (x2, y_top), thickness, ink);
+    }
+
+    /// A straight line on page `page` between two points given from the page's top-left.
+    fn stroke(
+        &mut self,
+        page: usize,
+        from: (f32, f32),
+        to: (f32, f32),
+        thickness: f32,
+        ink: (f32, f32, f32),
+    ) {
+        let height = self.g.height;
         let Some(ops) = self.laid.pages.get_mut(page) else {
             return;
+        };
+        let point = |(x, y): (f32, f32)| LinePoint {
+            p: Point {
+                x: Pt(x),
+                y: Pt(height - y),
+            },
+            bezier: false,
         };
         ops.push(Op::SetOutlineColor { col: colour(ink) });
         ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
         ops.push(Op::DrawLine {
             line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x1),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x2),
-                            y: Pt(y),
-                        },
-                        bezier: false,
-                    },
-                ],
+                points: vec![point(from), point(to)],
                 is_closed: false,
             },
         });
