@@ -90,6 +90,9 @@ impl Face {
 pub struct Fonts {
     /// Parsed faces, in the order of `FACES`.
     faces: Vec<FontRef<'static>>,
+    /// Each face's advance for the printable ASCII characters, in ems: most of a brief's text,
+    /// measured again and again while lines are broken.
+    ascii: Vec<[f32; 128]>,
     /// Characters no face has, in the order met.
     missing: RefCell<Vec<char>>,
 }
@@ -101,10 +104,31 @@ impl Fonts {
         let parse = |face: Face| {
             FontRef::try_from_slice(face.bytes()).map_err(|e| format!("bundled font {face:?}: {e}"))
         };
-        Ok(Fonts {
-            faces: FACES.into_iter().map(parse).collect::<Result<_, _>>()?,
+        let faces: Vec<FontRef<'static>> =
+            FACES.into_iter().map(parse).collect::<Result<_, _>>()?;
+        let mut fonts = Fonts {
+            faces,
+            ascii: Vec::new(),
             missing: RefCell::new(Vec::new()),
-        })
+        };
+        fonts.ascii = FACES
+            .into_iter()
+            .map(|face| {
+                let mut table = [0.0; 128];
+                for (code, advance) in table.iter_mut().enumerate() {
+                    *advance = fonts.advance(char::from(code as u8), face);
+                }
+                table
+            })
+            .collect();
+        Ok(fonts)
+    }
+
+    /// The advance of `c` set in `face`, in ems, from whichever face draws it.
+    fn advance(&self, c: char, face: Face) -> f32 {
+        let (face, c) = self.resolve(c, face);
+        let font = self.font(face);
+        font.h_advance_unscaled(font.glyph_id(c)) / font.units_per_em().unwrap_or(1000.0)
     }
 
     fn font(&self, face: Face) -> &FontRef<'static> {
@@ -127,14 +151,15 @@ impl Fonts {
     /// The width of `text` in points at `size`, from the glyphs' advance widths (each from the
     /// face that draws it).
     pub fn width(&self, text: &str, face: Face, size: f32) -> f32 {
-        text.chars()
-            .map(|c| {
-                let (face, c) = self.resolve(c, face);
-                let font = self.font(face);
-                let units = font.units_per_em().unwrap_or(1000.0);
-                font.h_advance_unscaled(font.glyph_id(c)) / units * size
+        let ascii = self.ascii.get(face as usize);
+        let ems: f32 = text
+            .chars()
+            .map(|c| match ascii {
+                Some(table) if c.is_ascii() => table[c as usize],
+                _ => self.advance(c, face),
             })
-            .sum()
+            .sum();
+        ems * size
     }
 
     /// Characters no face has, in the order they were drawn.
