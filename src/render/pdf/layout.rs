@@ -74,6 +74,22 @@ pub struct Laid {
     pub headings: Vec<super::outline::Heading>,
 }
 
+/// A table laid out but not yet drawn: column widths, and each row's height and cell lines.
+#[derive(Default)]
+struct TablePlan {
+    widths: Vec<f32>,
+    header: (f32, Vec<Vec<Vec<Piece>>>),
+    rows: Vec<(f32, Vec<Vec<Vec<Piece>>>)>,
+    leading: f32,
+    pad: f32,
+}
+
+impl TablePlan {
+    fn height(&self) -> f32 {
+        self.header.0 + self.rows.iter().map(|(h, _)| h).sum::<f32>()
+    }
+}
+
 /// A paragraph of this many lines or fewer (a source entry with its wrapped URL) is never split.
 const SHORT_PARAGRAPH: usize = 4;
 
@@ -202,9 +218,11 @@ impl<'f> Layout<'f> {
             Block::Paragraph(runs) => {
                 // A paragraph that introduces a table ("Data for this chart") keeps with the
                 // table's header and first rows.
-                if matches!(next, Some(Block::Table { .. })) {
+                if let Some(Block::Table { header, rows, .. }) = next {
                     let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
-                    self.need(lines.len() as f32 * body * 1.45 + body * 5.0);
+                    let label = lines.len() as f32 * body * 1.45 + body * 0.7;
+                    let plan = self.table_plan(header, rows, indent);
+                    self.need(label + self.table_start(&plan, self.room() - label));
                 }
                 self.paragraph(runs, indent, body, Face::Regular);
                 self.y += body * 0.7;
@@ -256,7 +274,10 @@ impl<'f> Layout<'f> {
                 align,
                 header,
                 rows,
-            } => self.table(align, header, rows, indent),
+            } => {
+                let plan = self.table_plan(header, rows, indent);
+                self.table(align, &plan, indent);
+            }
             Block::Figure { file, alt } => {
                 match self.charts.iter().find(|c| &c.file == file) {
                     Some(chart)
@@ -685,15 +706,13 @@ impl<'f> Layout<'f> {
         });
     }
 
-    /// A table: columns sized to their content within the text width, cells wrapped, rows
-    /// never split, the header repeated at the top of every page the table reaches.
-    fn table(
+    /// A table's columns sized to their content within the text width, and its cells wrapped.
+    fn table_plan(
         &mut self,
-        align: &[Alignment],
         header: &[Vec<Run>],
         rows: &[Vec<Vec<Run>>],
         indent: f32,
-    ) {
+    ) -> TablePlan {
         let size = self.g.body * 0.85;
         let leading = size * 1.35;
         let pad = 3.0;
@@ -702,7 +721,7 @@ impl<'f> Layout<'f> {
             .len()
             .max(rows.iter().map(Vec::len).max().unwrap_or(0));
         if columns == 0 {
-            return;
+            return TablePlan::default();
         }
         // Natural (one-line) and minimum (longest word) widths per column.
         let mut natural = vec![0.0f32; columns];
@@ -746,11 +765,47 @@ impl<'f> Layout<'f> {
                 })
                 .collect()
         };
-        let header_lines = layout_row(self, header, Face::Bold);
         let height_of = |cells: &Vec<Vec<Vec<Piece>>>| {
             cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading + 2.0 * pad
         };
-        let header_height = height_of(&header_lines);
+        let header_cells = layout_row(self, header, Face::Bold);
+        let header = (height_of(&header_cells), header_cells);
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let cells = layout_row(self, row, Face::Regular);
+                (height_of(&cells), cells)
+            })
+            .collect();
+        TablePlan {
+            widths,
+            header,
+            rows,
+            leading,
+            pad,
+        }
+    }
+
+    /// How much room a table needs to start here: all of it when it fits on a page and less
+    /// than half of it would fit in `room` (rather than a header and a row or two stranded at
+    /// the foot of a page), else its header and first two rows.
+    fn table_start(&self, plan: &TablePlan, room: f32) -> f32 {
+        let whole = plan.height();
+        let page = self.g.height - self.g.top - self.g.bottom;
+        if whole <= page && room < whole / 2.0 {
+            whole
+        } else {
+            plan.header.0 + plan.rows.iter().take(2).map(|(h, _)| h).sum::<f32>()
+        }
+    }
+
+    /// A table: rows never split, the header repeated at the top of every page it reaches.
+    fn table(&mut self, align: &[Alignment], plan: &TablePlan, indent: f32) {
+        if plan.widths.is_empty() {
+            return;
+        }
+        let (widths, leading, pad) = (&plan.widths, plan.leading, plan.pad);
+        let (header_height, header_lines) = (plan.header.0, &plan.header.1);
         let draw_row = |this: &mut Self, cells: &Vec<Vec<Vec<Piece>>>, height: f32, heavy: bool| {
             let top = this.y;
             let mut x = indent;
@@ -779,16 +834,14 @@ impl<'f> Layout<'f> {
                 if heavy { INK } else { RULE },
             );
         };
-        self.need(header_height + leading * 2.0 + 2.0 * pad);
-        draw_row(self, &header_lines, header_height, true);
-        for row in rows {
-            let cells = layout_row(self, row, Face::Regular);
-            let height = height_of(&cells);
-            if height > self.room() && self.y > self.g.top {
+        self.need(self.table_start(plan, self.room()));
+        draw_row(self, header_lines, header_height, true);
+        for (height, cells) in &plan.rows {
+            if *height > self.room() && self.y > self.g.top {
                 self.new_page();
-                draw_row(self, &header_lines, header_height, true);
+                draw_row(self, header_lines, header_height, true);
             }
-            draw_row(self, &cells, height, false);
+            draw_row(self, cells, *height, false);
         }
         self.y += self.g.body * 0.9;
     }
