@@ -45,6 +45,8 @@ pub struct Chart {
     /// A sentence that says what the chart shows, for readers who cannot see it.
     pub alt: String,
     pub columns: Vec<&'static str>,
+    /// Per column: whether it holds numbers (set right-aligned).
+    pub numeric: Vec<bool>,
     pub rows: Vec<ChartRow>,
     /// The SVG file the Markdown links to: `brief-<label>-<id>.svg`, beside the brief.
     pub file: String,
@@ -270,6 +272,7 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
         title: format!("Stolen per month, {} to {}", span.from.format("%B %Y"), span.to.format("%B %Y")),
         alt,
         columns: vec!["month", "thefts", "stolen", "laundering dated in the month"],
+        numeric: vec![false, true, true, false],
         rows,
         file: String::new(),
         svg: drawing.svg(),
@@ -367,6 +370,7 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
             if publishers.is_empty() { "no publisher".to_owned() } else { publishers.join(", ") }
         ),
         columns: vec!["year", "thefts", "stolen (these records)", "published estimates"],
+        numeric: vec![false, true, true, false],
         rows,
         file: String::new(),
         svg: drawing.svg(),
@@ -433,6 +437,7 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
         ),
         title,
         columns: vec!["vector", "thefts", "stolen"],
+        numeric: vec![false, true, true],
         rows: list
             .into_iter()
             .map(|(k, t, records)| {
@@ -479,6 +484,7 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
         ),
         title,
         columns: vec!["service", "method", "steps", "moved"],
+        numeric: vec![false, false, true, true],
         rows: f
             .laundering
             .iter()
@@ -516,6 +522,7 @@ fn empty_chart(id: &'static str, title: &str) -> Chart {
         title: title.to_owned(),
         alt: "No records to chart.".to_owned(),
         columns: Vec::new(),
+        numeric: Vec::new(),
         rows: Vec::new(),
         file: String::new(),
         svg: String::new(),
