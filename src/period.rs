@@ -14,6 +14,13 @@ pub enum PeriodKind {
     Range,
 }
 
+/// The periods an archive divides a span into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Each {
+    Month,
+    Quarter,
+}
+
 /// An inclusive span of days, and the form it was asked for in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Period {
@@ -198,6 +205,25 @@ impl Period {
         }
     }
 
+    /// The calendar months or quarters that lie wholly inside the period and have ended by
+    /// `today` (a brief of a month still running would be wrong by its end), ascending.
+    pub fn each(&self, each: Each, today: NaiveDate) -> Vec<Period> {
+        self.months()
+            .into_iter()
+            .filter_map(|first| {
+                let (year, month) = (first.year(), first.month());
+                match each {
+                    Each::Month => Period::month(year, month).ok(),
+                    Each::Quarter if (month - 1) % 3 == 0 => {
+                        Period::quarter(year, (month - 1) / 3 + 1).ok()
+                    }
+                    Each::Quarter => None,
+                }
+            })
+            .filter(|p| p.from >= self.from && p.to <= self.to && p.to < today)
+            .collect()
+    }
+
     /// Every calendar month the period touches, as its first day, ascending.
     pub fn months(&self) -> Vec<NaiveDate> {
         let mut months = Vec::new();
@@ -210,6 +236,39 @@ impl Period {
             }
         }
         months
+    }
+}
+
+#[cfg(test)]
+mod each_tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    #[test]
+    fn a_year_divides_into_its_ended_months_and_quarters() {
+        let year = Period::year(2024).expect("year");
+        let months = year.each(Each::Month, date("2026-11-30"));
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[1].label(), "2024-02");
+        assert_eq!(months[1].to, date("2024-02-29"));
+        let quarters = year.each(Each::Quarter, date("2024-08-15"));
+        let labels: Vec<String> = quarters.iter().map(Period::label).collect();
+        assert_eq!(labels, ["2024-Q1", "2024-Q2"]);
+    }
+
+    #[test]
+    fn only_whole_months_of_a_range_count() {
+        let range = Period::range(date("2024-01-15"), date("2024-03-31")).expect("range");
+        let labels: Vec<String> = range
+            .each(Each::Month, date("2026-11-30"))
+            .iter()
+            .map(Period::label)
+            .collect();
+        assert_eq!(labels, ["2024-02", "2024-03"]);
+        assert!(range.each(Each::Quarter, date("2026-11-30")).is_empty());
     }
 }
 

@@ -28,15 +28,37 @@ pub fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
     result
 }
 
+/// What `replace_all` did with a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Written,
+    /// The file already held exactly these bytes, and was left alone (its time stamp too).
+    Unchanged,
+}
+
 /// Writes every file into `dir`, replacing files of the same name, all or nothing as far as
 /// the file system allows: each file goes to a temporary file first, and only when all of them
 /// are complete are they renamed into place (each rename is atomic). A failure before that
-/// leaves every previous file as it was, and removes the temporary files.
-pub fn replace_all(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<Vec<std::path::PathBuf>> {
+/// leaves every previous file as it was, and removes the temporary files. A file that already
+/// holds the same bytes is not rewritten.
+pub fn replace_all(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> io::Result<Vec<(std::path::PathBuf, Outcome)>> {
     fs::create_dir_all(dir)?;
-    let mut temps: Vec<std::path::PathBuf> = Vec::with_capacity(files.len());
+    let same: Vec<bool> = files
+        .iter()
+        .map(|(name, contents)| holds(&dir.join(name), contents))
+        .collect();
+    let changed: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .zip(&same)
+        .filter(|(_, same)| !**same)
+        .map(|(file, _)| file)
+        .collect();
+    let mut temps: Vec<std::path::PathBuf> = Vec::with_capacity(changed.len());
     let written = (|| {
-        for (name, contents) in files {
+        for (name, contents) in changed.iter().copied() {
             let (temp, mut file) = create_temp(dir, name)?;
             temps.push(temp);
             file.write_all(contents)?;
@@ -50,18 +72,36 @@ pub fn replace_all(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<Vec<st
         }
         return Err(e);
     }
-    let mut done = Vec::with_capacity(files.len());
-    for (temp, (name, _)) in temps.iter().zip(files) {
-        let path = dir.join(name);
-        if let Err(e) = fs::rename(temp, &path) {
+    for (temp, (name, _)) in temps.iter().zip(&changed) {
+        if let Err(e) = fs::rename(temp, dir.join(name)) {
             for temp in &temps {
                 let _ = fs::remove_file(temp);
             }
             return Err(e);
         }
-        done.push(path);
     }
-    Ok(done)
+    Ok(files
+        .iter()
+        .zip(same)
+        .map(|((name, _), same)| {
+            let outcome = if same {
+                Outcome::Unchanged
+            } else {
+                Outcome::Written
+            };
+            (dir.join(name), outcome)
+        })
+        .collect())
+}
+
+/// Whether `path` is a regular file holding exactly `contents` (compared by size first).
+fn holds(path: &Path, contents: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == contents.len() as u64 => {
+            fs::read(path).is_ok_and(|existing| existing == contents)
+        }
+        _ => false,
+    }
 }
 
 /// Creates a temporary file beside the target under a name no one else holds: `create_new`

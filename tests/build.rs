@@ -396,7 +396,7 @@ fn init_writes_the_defaults_once() {
     let dir = scratch("build-init");
     let run = heistbrief(&dir, &["init", "my-templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.lines().count(), 5, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 7, "{}", run.stdout);
     let settings = read(&dir.join("my-templates/pdf.toml"));
     assert!(
         settings.starts_with("# Written by heistbrief"),

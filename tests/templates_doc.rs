@@ -61,6 +61,36 @@ fn every_variable_block_and_filter_is_documented() {
         "variables missing from docs/templates.md: {missing:?}"
     );
 
+    // Every key of the archive's index view.
+    use heistbrief::render::archive::{Archive, ArchivedBrief, BriefFile};
+    let archive = Archive {
+        title: "t".into(),
+        span: "s".into(),
+        each: "month",
+        version: "0".into(),
+        briefs: vec![ArchivedBrief::new(
+            &view,
+            vec![BriefFile {
+                format: "PDF",
+                file: "brief-2024-03.pdf".into(),
+            }],
+        )],
+    };
+    let mut archive_keys = BTreeSet::new();
+    paths(
+        &serde_json::to_value(&archive).expect("json"),
+        "",
+        &mut archive_keys,
+    );
+    let missing: Vec<&String> = archive_keys
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "archive variables missing from docs/templates.md: {missing:?}"
+    );
+
     // Every key of the PDF settings.
     let settings = DEFAULTS
         .iter()

@@ -1,12 +1,16 @@
-//! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF.
+//! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF;
+//! or, with `--each`, one brief per month or quarter of a span and an index of them.
 
 use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, emit, load_clean};
 use crate::incident::Incident;
+use crate::period::Each;
+use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
 use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
 use crate::render::templates::Templates;
-use crate::render::view::{BriefOptions, brief};
+use crate::render::view::{Brief, BriefOptions, brief};
 use crate::render::{self, Format};
 use crate::text::shown;
+use crate::write::Outcome;
 use clap::Args;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,10 +35,32 @@ pub struct BuildArgs {
     /// The PDF's paper size [default: as the templates' pdf.toml says, else a4].
     #[arg(long, value_enum)]
     pub paper: Option<Paper>,
+    /// Build one brief per month or quarter of the period (which must be given), and an index
+    /// of them (index.md, index.html). Files whose bytes would not change are left alone.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub each: Option<Each>,
 }
 
 pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
-    let period = args.period.period_or_last_month()?;
+    let periods = match args.each {
+        None => vec![args.period.period_or_last_month()?],
+        Some(each) => {
+            let span = args.period.period()?.ok_or_else(|| {
+                Failure::usage(
+                    "--each needs the span to divide: --year, --quarter, or --from with --to",
+                )
+            })?;
+            let periods = span.each(each, super::today()?);
+            if periods.is_empty() {
+                return Err(Failure::usage(format!(
+                    "{} holds no whole {} that has ended; nothing to build",
+                    span.label(),
+                    each_name(each)
+                )));
+            }
+            periods
+        }
+    };
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = args.benchmarks.load()?;
     let loaded = load_clean(&args.incidents)?;
@@ -45,49 +71,51 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
             .map(|t| t.date_naive()),
     };
-    let view = brief(&loaded.incidents, period, &benchmarks, &options);
-    let stem = format!("brief-{}", period.label());
-    // Everything is rendered before anything is written: a template error leaves the previous
-    // brief as it was.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    for format in formats {
-        match format {
-            Format::Md => {
-                let text =
-                    render::markdown(&view, &templates, Format::Md).map_err(template_failure)?;
-                files.push((format!("{stem}.md"), text.into_bytes()));
-                for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
-                    files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
-                }
-            }
-            Format::Html => {
-                let text = render::html(&view, &templates).map_err(template_failure)?;
-                files.push((format!("{stem}.html"), text.into_bytes()));
-            }
-            Format::Pdf => {
-                let options = PdfOptions {
-                    epoch,
-                    paper: args.paper,
-                };
-                let pdf = render::pdf::pdf(&view, &templates, options).map_err(pdf_failure)?;
-                let cited: Vec<&str> = view
-                    .incidents
-                    .iter()
-                    .chain(&view.cited)
-                    .map(|row| row.id.as_str())
-                    .collect();
-                let warnings: String = pdf
-                    .missing_glyphs
-                    .iter()
-                    .map(|c| missing_glyph_warning(*c, &loaded.incidents, &cited))
-                    .collect();
-                let _ = std::io::stderr().write_all(warnings.as_bytes());
-                files.push((format!("{stem}.pdf"), pdf.bytes));
-            }
-        }
+    // Everything is rendered before anything is written: a template error leaves the previous
+    // briefs as they were.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut archived = Vec::new();
+    for period in &periods {
+        let view = brief(&loaded.incidents, *period, &benchmarks, &options);
+        let rendered = render_brief(args, &view, &templates, &formats, epoch, &loaded.incidents)?;
+        // Readers' order: the page, the print, the source text.
+        let shown_files = [Format::Html, Format::Pdf, Format::Md]
+            .iter()
+            .filter(|format| formats.contains(format))
+            .map(|format| BriefFile {
+                format: format_name(*format),
+                file: format!("brief-{}.{}", period.label(), format.as_str()),
+            })
+            .collect();
+        archived.push(ArchivedBrief::new(&view, shown_files));
+        files.extend(rendered);
+    }
+    if let (Some(each), Some(span)) = (args.each, args.period.period()?) {
+        let archive = Archive {
+            title: format!(
+                "North Korea-attributed crypto thefts: {} briefs, {}",
+                match each {
+                    Each::Month => "monthly",
+                    Each::Quarter => "quarterly",
+                },
+                span.label()
+            ),
+            span: format!(
+                "{} to {}",
+                render::words::date(span.from),
+                render::words::date(span.to)
+            ),
+            each: each_name(each),
+            version: options.version.clone(),
+            briefs: archived,
+        };
+        let md = render::archive::index_markdown(&archive, &templates).map_err(template_failure)?;
+        let html = render::archive::index_html(&archive, &templates).map_err(template_failure)?;
+        files.push(("index.md".into(), md.into_bytes()));
+        files.push(("index.html".into(), html.into_bytes()));
     }
     let written = crate::write::replace_all(&args.out, &files).map_err(|e| {
         Failure::usage(format!(
@@ -97,10 +125,78 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     })?;
     let report: String = written
         .iter()
-        .map(|path| format!("wrote {}\n", shown(path)))
+        .map(|(path, outcome)| match outcome {
+            Outcome::Written => format!("wrote {}\n", shown(path)),
+            Outcome::Unchanged => format!("unchanged {}\n", shown(path)),
+        })
         .collect();
     emit(out, &report)?;
     Ok(0)
+}
+
+/// One period's brief in each format asked for, as named files.
+fn render_brief(
+    args: &BuildArgs,
+    view: &Brief,
+    templates: &Templates,
+    formats: &[Format],
+    epoch: Option<i64>,
+    incidents: &[Incident],
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let stem = format!("brief-{}", view.period.label);
+    let mut files = Vec::new();
+    for format in formats {
+        match format {
+            Format::Md => {
+                let text =
+                    render::markdown(view, templates, Format::Md).map_err(template_failure)?;
+                files.push((format!("{stem}.md"), text.into_bytes()));
+                for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
+                    files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
+                }
+            }
+            Format::Html => {
+                let text = render::html(view, templates).map_err(template_failure)?;
+                files.push((format!("{stem}.html"), text.into_bytes()));
+            }
+            Format::Pdf => {
+                let options = PdfOptions {
+                    epoch,
+                    paper: args.paper,
+                };
+                let pdf = render::pdf::pdf(view, templates, options).map_err(pdf_failure)?;
+                let cited: Vec<&str> = view
+                    .incidents
+                    .iter()
+                    .chain(&view.cited)
+                    .map(|row| row.id.as_str())
+                    .collect();
+                let warnings: String = pdf
+                    .missing_glyphs
+                    .iter()
+                    .map(|c| missing_glyph_warning(*c, incidents, &cited))
+                    .collect();
+                let _ = std::io::stderr().write_all(warnings.as_bytes());
+                files.push((format!("{stem}.pdf"), pdf.bytes));
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn each_name(each: Each) -> &'static str {
+    match each {
+        Each::Month => "month",
+        Each::Quarter => "quarter",
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Md => "Markdown",
+        Format::Html => "HTML",
+        Format::Pdf => "PDF",
+    }
 }
 
 /// A warning for a character the PDF's fonts cannot draw, naming the records of the brief whose

@@ -2,6 +2,7 @@
 //! Markdown and HTML briefs. Each renderer is a pure function from a [`view::Brief`] to bytes;
 //! writing files is the command line's business.
 
+pub mod archive;
 pub mod charts;
 pub mod csv;
 pub mod html;

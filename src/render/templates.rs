@@ -27,6 +27,14 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/brief.html.tera"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    (
+        "index.md.tera",
+        include_str!("../../templates/index.md.tera"),
+    ),
+    (
+        "index.html.tera",
+        include_str!("../../templates/index.html.tera"),
+    ),
     ("pdf.toml", include_str!("../../templates/pdf.toml")),
 ];
 

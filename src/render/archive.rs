@@ -1,0 +1,102 @@
+//! An archive of briefs: one per month or quarter of a span, and an index (Markdown and HTML)
+//! listing each with its headline figures and files.
+
+use super::templates::{TemplateError, Templates};
+use super::view::Brief;
+use serde::Serialize;
+
+/// The index's view.
+#[derive(Debug, Serialize)]
+pub struct Archive {
+    pub title: String,
+    /// The span divided, as a brief names a period: `1 January 2024 to 31 December 2024`.
+    pub span: String,
+    /// `month` or `quarter`.
+    pub each: &'static str,
+    pub version: String,
+    pub briefs: Vec<ArchivedBrief>,
+}
+
+/// One brief in the index.
+#[derive(Debug, Serialize)]
+pub struct ArchivedBrief {
+    pub label: String,
+    pub name: String,
+    pub incidents: usize,
+    pub total: String,
+    /// The period's largest thefts' victims, largest first (at most three).
+    pub largest: Vec<String>,
+    /// How many thefts beyond those.
+    pub more: usize,
+    pub laundering: Option<String>,
+    pub files: Vec<BriefFile>,
+}
+
+/// A file of a brief: its format's name for a reader and its file name.
+#[derive(Debug, Serialize)]
+pub struct BriefFile {
+    pub format: &'static str,
+    pub file: String,
+}
+
+/// How many victims the index names per brief.
+const LARGEST: usize = 3;
+
+impl ArchivedBrief {
+    pub fn new(brief: &Brief, files: Vec<BriefFile>) -> Self {
+        let key = &brief.key;
+        // The brief's table of thefts is already largest first.
+        let largest: Vec<String> = brief
+            .incidents
+            .iter()
+            .take(LARGEST)
+            .map(|r| r.victim.clone())
+            .collect();
+        ArchivedBrief {
+            label: brief.period.label.clone(),
+            name: brief.period.name.clone(),
+            incidents: key.incidents,
+            total: key.total.clone(),
+            more: key.incidents.saturating_sub(largest.len()),
+            largest,
+            laundering: key.laundering_total.clone(),
+            files,
+        }
+    }
+}
+
+/// The index as Markdown (`format` is `md`) or as the Markdown the HTML index is made from.
+fn markdown(
+    archive: &Archive,
+    templates: &Templates,
+    format: &str,
+) -> Result<String, TemplateError> {
+    let mut context = context(archive)?;
+    context.insert("format", format);
+    let text = templates.render("index.md.tera", &context)?;
+    Ok(super::tidy(&text))
+}
+
+pub fn index_markdown(archive: &Archive, templates: &Templates) -> Result<String, TemplateError> {
+    markdown(archive, templates, "md")
+}
+
+pub fn index_html(archive: &Archive, templates: &Templates) -> Result<String, TemplateError> {
+    let text = markdown(archive, templates, "html")?;
+    let content = super::html::fragment(&text, &std::collections::HashMap::new());
+    let mut context = context(archive)?;
+    context.insert("content", &content);
+    context.insert("style", templates.asset("style.css"));
+    let page = templates.render("index.html.tera", &context)?;
+    Ok(super::tidy(&page))
+}
+
+fn context(archive: &Archive) -> Result<tera::Context, TemplateError> {
+    tera::Context::from_serialize(archive).map_err(|e| TemplateError {
+        template: "archive view".into(),
+        origin: None,
+        line: None,
+        column: None,
+        message: e.to_string(),
+    })
+}

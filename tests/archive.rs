@@ -1,0 +1,162 @@
+//! `build --each`: one brief per month or quarter of a span, an index of them, and re-runs
+//! that rewrite only what changed.
+
+mod common;
+use common::{fixture, heistbrief, scratch};
+use std::path::Path;
+
+fn build(dir: &Path, out: &Path, extra: &[&str]) -> common::Run {
+    let out = out.to_string_lossy().into_owned();
+    let mut args = vec!["build", "--out", out.as_str()];
+    args.extend_from_slice(extra);
+    heistbrief(dir, &args)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn each_month_of_a_year_gets_a_brief_and_a_line_in_the_index() {
+    let out = scratch("archive-months");
+    let run = build(
+        &fixture("stats"),
+        &out,
+        &["--year", "2024", "--each", "month", "--format", "md,html"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for month in 1..=12 {
+        for format in ["md", "html"] {
+            let file = out.join(format!("brief-2024-{month:02}.{format}"));
+            assert!(file.exists(), "{}", file.display());
+        }
+        assert!(!out.join(format!("brief-2024-{month:02}.pdf")).exists());
+    }
+    let index = read(&out.join("index.md"));
+    assert!(
+        index.starts_with("# North Korea-attributed crypto thefts: monthly briefs, 2024\n"),
+        "{index}"
+    );
+    let rows: Vec<&str> = index
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Period") && !l.starts_with("| ---"))
+        .collect();
+    assert_eq!(rows.len(), 12, "{index}");
+    assert_eq!(
+        rows[2],
+        "| March 2024 | 3 | $70 million | Fixture Delta, Fixture Echo, Fixture Foxtrot | $147.5 million | [HTML](brief-2024-03.html) · [Markdown](brief-2024-03.md) |"
+    );
+    // April has no theft but laundering of an earlier one.
+    assert!(
+        rows[3].starts_with("| April 2024 | 0 | $0 |  | $10 million |"),
+        "{}",
+        rows[3]
+    );
+    let html = read(&out.join("index.html"));
+    assert!(
+        html.contains("<a href=\"brief-2024-03.html\">HTML</a>"),
+        "{html}"
+    );
+    // The index's March line agrees with March's own brief.
+    assert!(read(&out.join("brief-2024-03.md")).contains("3 thefts, $70 million"));
+}
+
+#[test]
+fn a_rerun_rewrites_only_the_briefs_an_edit_changes() {
+    let dir = scratch("archive-rerun");
+    let incidents = dir.join("incidents");
+    for year in ["2023", "2024"] {
+        std::fs::create_dir_all(incidents.join(year)).expect("folder");
+        for entry in
+            std::fs::read_dir(fixture("stats").join("incidents").join(year)).expect("fixture")
+        {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), incidents.join(year).join(entry.file_name()))
+                .expect("copy");
+        }
+    }
+    std::fs::copy(
+        fixture("stats").join("benchmarks.toml"),
+        dir.join("benchmarks.toml"),
+    )
+    .expect("copy");
+    let out = dir.join("out");
+    let args = [
+        "--from",
+        "2023-01-01",
+        "--to",
+        "2024-12-31",
+        "--each",
+        "quarter",
+        "--format",
+        "md",
+    ];
+    let first = build(&dir, &out, &args);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout.lines().all(|l| l.starts_with("wrote ")),
+        "{}",
+        first.stdout
+    );
+
+    let again = build(&dir, &out, &args);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.lines().all(|l| l.starts_with("unchanged ")),
+        "{}",
+        again.stdout
+    );
+
+    // June 2024's theft grows: 2024's second quarter changes; 2023, which no figure of June
+    // 2024 reaches, does not.
+    let hotel = incidents.join("2024/2024-06-01-hotel.toml");
+    let text = read(&hotel);
+    let edited = text.replacen("amount_usd = 1_000_000", "amount_usd = 2_000_000", 1);
+    assert_ne!(
+        text, edited,
+        "the fixture's amount is where the test expects it"
+    );
+    std::fs::write(&hotel, edited).expect("edit");
+    let after = build(&dir, &out, &args);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    let line = |name: &str| {
+        after
+            .stdout
+            .lines()
+            .find(|l| l.ends_with(&format!("/{name}")))
+            .unwrap_or_else(|| panic!("{name} not reported:\n{}", after.stdout))
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert_eq!(line("brief-2024-Q2.md"), "wrote");
+    assert_eq!(line("index.md"), "wrote");
+    for quarter in 1..=4 {
+        assert_eq!(line(&format!("brief-2023-Q{quarter}.md")), "unchanged");
+    }
+}
+
+#[test]
+fn each_needs_a_span_with_whole_ended_periods() {
+    let out = scratch("archive-refused");
+    let run = build(&fixture("stats"), &out, &["--each", "month"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--each needs the span to divide"),
+        "{}",
+        run.stderr
+    );
+    let run = build(
+        &fixture("stats"),
+        &out,
+        &["--month", "2026-11", "--each", "month"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("holds no whole month that has ended"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("index.md").exists());
+}
