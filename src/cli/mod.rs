@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod docs;
 mod init;
 mod list;
 mod new;
@@ -32,7 +33,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write the brief for a period as Markdown and HTML, with its charts.
+    /// Write the brief for a period as Markdown, HTML and PDF, with its charts; or an archive
+    /// of briefs with --each.
     Build(build::BuildArgs),
     /// Validate every record and report each problem with file, line and column.
     Check(check::CheckArgs),
@@ -46,6 +48,10 @@ pub enum Command {
     Schema,
     /// Figures for a period: totals, groupings, laundering, comparisons, coverage.
     Stats(stats::StatsArgs),
+    /// Print a shell's completion script: `heistbrief completions bash > ~/.local/share/bash-completion/completions/heistbrief`.
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page (roff): `heistbrief man > heistbrief.1; man ./heistbrief.1`.
+    Man,
 }
 
 /// `--incidents DIR`, taken by every command that reads records.
@@ -162,6 +168,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::New(args) => new::run(&args, out),
         Command::Stats(args) => stats::run(&args, out),
         Command::Schema => emit(out, &crate::schema::incident_schema_json()).map(|()| 0),
+        Command::Completions(args) => docs::completions(&args, out),
+        Command::Man => docs::man(out),
     }?;
     out.flush().map_err(Failure::output)?;
     Ok(code)
