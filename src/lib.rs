@@ -6,6 +6,8 @@
 pub mod benchmark;
 pub mod cli;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod harness;
 pub mod incident;
 pub mod load;
 pub mod money;

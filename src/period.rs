@@ -145,8 +145,11 @@ impl Period {
     pub fn label(&self) -> String {
         match self.kind {
             PeriodKind::Month => self.from.format("%Y-%m").to_string(),
-            PeriodKind::Quarter => format!("{}-Q{}", self.from.year(), self.from.month0() / 3 + 1),
-            PeriodKind::Year => self.from.year().to_string(),
+            // Four-digit years, as the parsers read them (`--year 0729` labels `0729`).
+            PeriodKind::Quarter => {
+                format!("{:04}-Q{}", self.from.year(), self.from.month0() / 3 + 1)
+            }
+            PeriodKind::Year => format!("{:04}", self.from.year()),
             PeriodKind::Range => format!("{}_{}", self.from, self.to),
         }
     }

@@ -1,0 +1,6 @@
+#![no_main]
+//! See `heistbrief::harness::period`: what it runs and what it checks.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    heistbrief::harness::period(data);
+});
