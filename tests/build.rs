@@ -29,17 +29,7 @@ fn build_with(templates: &Path, out: &Path, extra: &[&str]) -> common::Run {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = repo_root().join("tests/golden/brief").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("golden folder");
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = read(&path);
-    assert!(
-        expected == actual,
-        "{name} differs from its golden file; if the change is intended, run UPDATE_GOLDEN=1 cargo test --test build and review the diff"
-    );
+    common::golden(&format!("tests/golden/brief/{name}"), actual);
 }
 
 #[test]

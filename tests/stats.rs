@@ -2,7 +2,7 @@
 //! laundering dated after the theft and sources that disagree; CSV; refusal on invalid data.
 
 mod common;
-use common::{fixture, heistbrief, repo_root};
+use common::{fixture, heistbrief};
 
 /// (golden file, arguments). Review a changed golden file by eye before accepting it
 /// (`UPDATE_GOLDEN=1 cargo test --test stats` rewrites them).
@@ -25,21 +25,7 @@ fn json_matches_the_golden_files() {
         args.extend_from_slice(period);
         let run = heistbrief(&fixture("stats"), &args);
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);
-        let path = repo_root()
-            .join("tests/golden/stats")
-            .join(format!("{name}.json"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::create_dir_all(path.parent().expect("folder")).expect("golden folder");
-            std::fs::write(&path, &run.stdout).expect("write golden");
-        }
-        let expected =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(
-            run.stdout,
-            expected,
-            "{name}: stats --json differs from {}",
-            path.display()
-        );
+        common::golden(&format!("tests/golden/stats/{name}.json"), &run.stdout);
     }
 }
 

@@ -46,3 +46,28 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }
+
+/// Compares `actual` with the golden file at `path` (relative to the repository), showing a
+/// unified diff of the lines that differ; `UPDATE_GOLDEN=1 cargo test` rewrites the golden
+/// files instead, to be reviewed with `git diff`.
+pub fn golden(path: &str, actual: &str) {
+    let path = repo_root().join(path);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("golden folder")).expect("golden folder");
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+            .unified_diff()
+            .context_radius(2)
+            .header("golden", "actual")
+            .to_string();
+        panic!(
+            "{} differs from what the code makes now:\n{diff}\nIf the change is intended, run `UPDATE_GOLDEN=1 cargo test` and review `git diff tests/golden`.",
+            path.display()
+        );
+    }
+}
