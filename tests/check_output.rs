@@ -132,7 +132,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let coloured = on_terminal(false);
-    assert!(coloured.contains("\x1b[1;31merror:\x1b[0m"), "{coloured:?}");
+    assert!(
+        coloured.contains("\x1b[1m\x1b[31merror:\x1b[0m"),
+        "{coloured:?}"
+    );
     let plain = on_terminal(true);
     assert!(
         plain.contains("error: amount_usd: must be greater than 0"),

@@ -5,7 +5,7 @@ use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
 use crate::load::load_dir;
 use crate::text::shown;
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -35,7 +35,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         CheckFormat::Github => emit(out, &render_github(&loaded.diagnostics))?,
         CheckFormat::Human => {
-            let color = ColorChoice::for_stream(std::io::stdout().is_terminal());
+            let color = ColorChoice::for_stream(&std::io::stdout());
             emit(out, &render_human(&loaded.diagnostics, color))?;
         }
     }

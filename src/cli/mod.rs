@@ -17,7 +17,7 @@ use crate::period::Period;
 use crate::text::shown;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -205,7 +205,7 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
     if errors.is_empty() {
         return Ok(());
     }
-    let color = ColorChoice::for_stream(std::io::stderr().is_terminal());
+    let color = ColorChoice::for_stream(&std::io::stderr());
     // Diagnostics on stderr are a courtesy before the failure itself: a closed stderr must not
     // turn the data error into a panic.
     let _ = std::io::stderr().write_all(render_human(&errors, color).as_bytes());

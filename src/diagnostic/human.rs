@@ -2,6 +2,7 @@
 
 use super::{Diagnostic, Severity, Shown, fold_repeats};
 use crate::text::shown;
+use anstyle::Style;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,23 +12,33 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
-    pub fn for_stream(is_terminal: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if is_terminal && !no_color {
-            ColorChoice::Always
-        } else {
-            ColorChoice::Never
+    /// Colour only where anstream would give it: a terminal, without `NO_COLOR` (or with
+    /// `CLICOLOR_FORCE`), and not `TERM=dumb`.
+    pub fn for_stream(stream: &impl anstream::stream::RawStream) -> Self {
+        match anstream::AutoStream::choice(stream) {
+            anstream::ColorChoice::Never => ColorChoice::Never,
+            _ => ColorChoice::Always,
         }
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: Style, text: &str) -> String {
         match self {
-            ColorChoice::Always => format!("\x1b[{code}m{text}\x1b[0m"),
+            ColorChoice::Always => format!("{}{text}{}", style.render(), style.render_reset()),
             ColorChoice::Never => text.to_owned(),
         }
     }
 }
+
+const BOLD: Style = Style::new().bold();
+const ERROR: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+const WARNING: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+const GUTTER: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Blue)));
 
 pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
     let mut out = String::new();
@@ -43,7 +54,7 @@ pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
                 let _ = writeln!(
                     out,
                     "{} … and {count} more {}{} like this in this file ({}); `check --format json` lists them all\n",
-                    color.paint("1", &format!("{}:", shown(path))),
+                    color.paint(BOLD, &format!("{}:", shown(path))),
                     severity.as_str(),
                     if count == 1 { "" } else { "s" },
                     crate::text::echo(&kind),
@@ -52,26 +63,26 @@ pub fn render_human(diagnostics: &[Diagnostic], color: ColorChoice) -> String {
             }
         };
         let (code, label) = match d.severity {
-            Severity::Error => ("1;31", "error"),
-            Severity::Warning => ("1;33", "warning"),
+            Severity::Error => (ERROR, "error"),
+            Severity::Warning => (WARNING, "warning"),
         };
         let location = format!("{}:{}:{}:", shown(&d.path), d.line, d.column);
         let _ = writeln!(
             out,
             "{} {} {}",
-            color.paint("1", &location),
+            color.paint(BOLD, &location),
             color.paint(code, &format!("{label}:")),
-            color.paint("1", &d.shown_headline())
+            color.paint(BOLD, &d.shown_headline())
         );
         if let Some(excerpt) = &d.excerpt {
             let gutter = d.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let bar = color.paint("1;34", "|");
+            let bar = color.paint(GUTTER, "|");
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(
                 out,
                 "{} {bar} {}",
-                color.paint("1;34", &gutter),
+                color.paint(GUTTER, &gutter),
                 excerpt.text
             );
             let _ = writeln!(
@@ -111,9 +122,11 @@ mod tests {
     #[test]
     fn colour_wraps_in_ansi_codes_only_when_asked() {
         let d = Diagnostic::for_file(Path::new("a.toml"), "empty file");
+        let coloured = render_human(std::slice::from_ref(&d), ColorChoice::Always);
+        // Bold red, then a reset, around the label.
         assert!(
-            render_human(std::slice::from_ref(&d), ColorChoice::Always)
-                .contains("\x1b[1;31merror:\x1b[0m")
+            coloured.contains("\x1b[1m\x1b[31merror:\x1b[0m"),
+            "{coloured:?}"
         );
         assert!(!render_human(&[d], ColorChoice::Never).contains('\x1b'));
     }
