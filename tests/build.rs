@@ -435,3 +435,34 @@ fn build_refuses_data_that_fails_check() {
     );
     assert!(!out.join("brief-2024-05.md").exists());
 }
+
+#[test]
+fn quiet_says_nothing_and_verbose_says_each_step() {
+    let out = scratch("build-quiet");
+    let quiet = build(&fixture("stats"), &out, &["--month", "2024-03", "--quiet"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));
+    assert!(out.join("brief-2024-03.pdf").exists());
+    let verbose = build(&fixture("stats"), &out, &["--month", "2024-03", "-v"]);
+    assert_eq!(verbose.code, 0, "{}", verbose.stderr);
+    let steps: Vec<&str> = verbose.stderr.lines().collect();
+    assert_eq!(steps.len(), 2, "{}", verbose.stderr);
+    assert!(
+        steps[0].starts_with("read 8 records from incidents and 2 published figures ("),
+        "{}",
+        steps[0]
+    );
+    assert!(
+        steps[1].starts_with("rendered the brief for March 2024 ("),
+        "{}",
+        steps[1]
+    );
+    // The files were already there, byte for byte.
+    assert!(
+        verbose.stdout.lines().all(|l| l.starts_with("unchanged ")),
+        "{}",
+        verbose.stdout
+    );
+    let both = build(&fixture("stats"), &out, &["--month", "2024-03", "-q", "-v"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}

@@ -1,7 +1,7 @@
 //! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF;
 //! or, with `--each`, one brief per month or quarter of a span and an index of them.
 
-use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, emit, load_clean};
+use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean};
 use crate::incident::Incident;
 use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
@@ -14,6 +14,7 @@ use crate::write::Outcome;
 use clap::Args;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -41,7 +42,11 @@ pub struct BuildArgs {
     pub each: Option<Each>,
 }
 
-pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> {
+pub fn run(
+    args: &BuildArgs,
+    out: &mut dyn std::io::Write,
+    verbosity: Verbosity,
+) -> Result<u8, Failure> {
     let periods = match args.each {
         None => vec![args.period.period_or_last_month()?],
         Some(each) => {
@@ -61,9 +66,19 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
             periods
         }
     };
+    let started = Instant::now();
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = args.benchmarks.load()?;
     let loaded = load_clean(&args.incidents)?;
+    verbosity.step(
+        &format!(
+            "read {} from {} and {}",
+            render::words::plural(loaded.incidents.len(), "record"),
+            shown(&args.incidents.incidents),
+            render::words::plural(benchmarks.len(), "published figure")
+        ),
+        started,
+    );
     let epoch = source_epoch()?;
     let options = BriefOptions {
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -79,8 +94,13 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut archived = Vec::new();
     for period in &periods {
+        let started = Instant::now();
         let view = brief(&loaded.incidents, *period, &benchmarks, &options);
         let rendered = render_brief(args, &view, &templates, &formats, epoch, &loaded.incidents)?;
+        verbosity.step(
+            &format!("rendered the brief for {}", view.period.name),
+            started,
+        );
         // Readers' order: the page, the print, the source text.
         let shown_files = [Format::Html, Format::Pdf, Format::Md]
             .iter()
@@ -130,7 +150,9 @@ pub fn run(args: &BuildArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
             Outcome::Unchanged => format!("unchanged {}\n", shown(path)),
         })
         .collect();
-    emit(out, &report)?;
+    if verbosity != Verbosity::Quiet {
+        emit(out, &report)?;
+    }
     Ok(0)
 }
 

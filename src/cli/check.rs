@@ -1,6 +1,6 @@
 //! `heistbrief check`: validate every record and report problems for people, CI or programs.
 
-use super::{Failure, IncidentsArg, emit, today};
+use super::{Failure, IncidentsArg, Verbosity, emit, today};
 use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
 use crate::load::load_dir;
 use crate::text::shown;
@@ -23,8 +23,17 @@ pub enum CheckFormat {
     Json,
 }
 
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
+pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
     let loaded = load_dir(&args.incidents.incidents, today()?)?;
+    verbosity.step(
+        &format!(
+            "read and checked {} under {}",
+            crate::render::words::plural(loaded.files, "file"),
+            crate::text::shown(&args.incidents.incidents)
+        ),
+        started,
+    );
     let errors = loaded.error_count();
     let warnings = loaded.diagnostics.len() - errors;
     match args.format {
@@ -59,7 +68,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
             ),
         };
         // The summary is for people: keep it off stdout when stdout is a machine format.
-        if args.format == CheckFormat::Human {
+        if verbosity == Verbosity::Quiet {
+            // Problems only.
+        } else if args.format == CheckFormat::Human {
             emit(out, &format!("{summary}\n"))?;
         } else {
             let _ = writeln!(std::io::stderr(), "{summary}");

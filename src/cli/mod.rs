@@ -29,6 +29,30 @@ use std::path::{Path, PathBuf};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only problems: no list of files written, no summary line.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say, on standard error, what was read and how long each step took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// How much a command says beyond its results and problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Verbosity {
+    /// A step's timing on standard error, in verbose mode only.
+    pub fn step(self, what: &str, started: std::time::Instant) {
+        if self == Verbosity::Verbose {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let _ = writeln!(std::io::stderr(), "{what} ({ms:.1} ms)");
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,9 +184,14 @@ impl From<std::io::Error> for Failure {
 /// Runs a parsed command, writing its output to `out`; `Ok` carries the exit code for a command
 /// that ran to the end. Output is flushed here, so a write error is never lost in a buffer.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     let code = match cli.command {
-        Command::Build(args) => build::run(&args, out),
-        Command::Check(args) => check::run(&args, out),
+        Command::Build(args) => build::run(&args, out, verbosity),
+        Command::Check(args) => check::run(&args, out, verbosity),
         Command::Init(args) => init::run(&args, out),
         Command::List(args) => list::run(&args, out),
         Command::New(args) => new::run(&args, out),
