@@ -138,11 +138,10 @@ impl Diagnostic {
         let (line, column) = file.line_column(start);
         let line_start = file.line_start(line);
         let line_text = file.line_text(line);
-        // The caret underlines the span, cut at the end of its first line.
-        let end = floor_char_boundary(
-            file.text,
-            span.end.clamp(start, line_start + line_text.len()),
-        );
+        // The caret underlines the span, cut at the end of its first line. A span can start on
+        // the line's end itself (a `\r` before `\n`, which the line's text leaves out).
+        let line_end = (line_start + line_text.len()).max(start);
+        let end = floor_char_boundary(file.text, span.end.clamp(start, line_end));
         Diagnostic {
             severity: Severity::Error,
             path: file.path.to_path_buf(),
