@@ -423,4 +423,15 @@ mod tests {
         let spanning = Diagnostic::at(&file, 0..text.len(), None, "m");
         assert_eq!(width(&spanning), "victim = \"Zoë\"".chars().count());
     }
+
+    #[test]
+    fn a_span_starting_on_a_carriage_return_is_placed_without_panic() {
+        // Found by fuzzing: the line's text leaves out the `\r`, so the span began past it.
+        let text = "url = \"https://e.test/a\r\nb\"\n";
+        let file = SourceText::new(Path::new("x.toml"), text);
+        let at = text.find('\n').expect("newline");
+        let d = Diagnostic::at(&file, at..at + 3, Some("url".into()), "m");
+        assert_eq!(d.line, 1);
+        assert!(d.excerpt.as_ref().is_some_and(|e| e.width <= 1));
+    }
 }
