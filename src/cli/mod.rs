@@ -9,7 +9,9 @@ mod docs;
 mod init;
 mod list;
 mod new;
+mod serve;
 mod stats;
+mod watch;
 
 use crate::diagnostic::{ColorChoice, Diagnostic, render_human};
 use crate::load::{Loaded, load_dir};
@@ -72,6 +74,11 @@ pub enum Command {
     Schema,
     /// Figures for a period: totals, groupings, laundering, comparisons, coverage.
     Stats(stats::StatsArgs),
+    /// Build, then build again whenever a record, template or benchmarks.toml changes; a bad
+    /// edit keeps the last good brief.
+    Watch(watch::WatchArgs),
+    /// Serve the output folder on 127.0.0.1, each page reloading when the brief is rebuilt.
+    Serve(serve::ServeArgs),
     /// Print a shell's completion script: `heistbrief completions bash > ~/.local/share/bash-completion/completions/heistbrief`.
     Completions(docs::CompletionsArgs),
     /// Print the manual page (roff): `heistbrief man > heistbrief.1; man ./heistbrief.1`.
@@ -197,6 +204,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::New(args) => new::run(&args, out),
         Command::Stats(args) => stats::run(&args, out),
         Command::Schema => emit(out, &crate::schema::incident_schema_json()).map(|()| 0),
+        Command::Watch(args) => watch::run(&args, out, verbosity),
+        Command::Serve(args) => serve::run(&args, out),
         Command::Completions(args) => docs::completions(&args, out),
         Command::Man => docs::man(out),
     }?;

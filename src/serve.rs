@@ -1,0 +1,233 @@
+//! What `serve` answers: the files of the output folder (by name only, never outside it), each
+//! HTML page with a small script that reloads it when the folder changes, and the folder's
+//! version for that script to poll.
+
+use std::path::{Path, PathBuf};
+
+/// The address the script polls.
+pub const VERSION_PATH: &str = "/__heistbrief/version";
+
+/// Reloads the page when the output folder's version changes (a rebuild).
+const RELOAD: &str = "<script>\n(function () {\n  var seen = null;\n  setInterval(function () {\n    fetch('/__heistbrief/version', { cache: 'no-store' })\n      .then(function (r) { return r.text(); })\n      .then(function (v) { if (seen !== null && v !== seen) { location.reload(); } seen = v; })\n      .catch(function () {});\n  }, 1000);\n})();\n</script>\n";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reply {
+    Found {
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    NotFound,
+}
+
+pub struct Site {
+    root: PathBuf,
+}
+
+impl Site {
+    pub fn new(root: &Path) -> Self {
+        Site {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The answer to a GET of `url` (path and maybe a query).
+    pub fn reply(&self, url: &str) -> Reply {
+        let path = url.split(['?', '#']).next().unwrap_or("");
+        if path == VERSION_PATH {
+            return Reply::Found {
+                content_type: "text/plain; charset=utf-8",
+                body: self.version().into_bytes(),
+            };
+        }
+        let name = match path.trim_start_matches('/') {
+            "" => "index.html".to_owned(),
+            name => name.to_owned(),
+        };
+        if !plain(&name) {
+            return Reply::NotFound;
+        }
+        let file = self.root.join(&name);
+        let is_file = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
+        if !is_file {
+            return if name == "index.html" {
+                Reply::Found {
+                    content_type: "text/html; charset=utf-8",
+                    body: self.listing().into_bytes(),
+                }
+            } else {
+                Reply::NotFound
+            };
+        }
+        let Ok(body) = std::fs::read(&file) else {
+            return Reply::NotFound;
+        };
+        let content_type = content_type(&name);
+        let body = if content_type.starts_with("text/html") {
+            with_reload(body)
+        } else {
+            body
+        };
+        Reply::Found { content_type, body }
+    }
+
+    /// Changes whenever a file in the folder is written, added or removed.
+    pub fn version(&self) -> String {
+        let mut entries: Vec<(String, u64, u128)> = std::fs::read_dir(&self.root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let meta = entry.metadata().ok()?;
+                let modified = meta
+                    .modified()
+                    .ok()?
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?
+                    .as_nanos();
+                Some((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    meta.len(),
+                    modified,
+                ))
+            })
+            .collect();
+        entries.sort();
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for (name, len, modified) in entries {
+            for byte in name
+                .bytes()
+                .chain(len.to_le_bytes())
+                .chain(modified.to_le_bytes())
+            {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x100000001b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
+    /// A page listing the folder's briefs, when it has no index of its own.
+    fn listing(&self) -> String {
+        let mut names: Vec<String> = std::fs::read_dir(&self.root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| plain(n))
+            .filter(|n| n.ends_with(".html") || n.ends_with(".pdf") || n.ends_with(".md"))
+            .collect();
+        names.sort();
+        // Plain names need no escaping in an attribute or in text.
+        let items: String = names
+            .iter()
+            .map(|n| format!("<li><a href=\"{n}\">{n}</a></li>\n"))
+            .collect();
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Briefs</title></head>\n<body>\n<h1>Briefs</h1>\n<ul>\n{items}</ul>\n</body>\n</html>\n"
+        );
+        String::from_utf8(with_reload(page.into_bytes())).unwrap_or_default()
+    }
+}
+
+/// One file name from the folder: no subfolders, no `..`, nothing hidden, nothing that would
+/// need escaping.
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// The page with the reload script before `</body>` (or at its end).
+fn with_reload(mut page: Vec<u8>) -> Vec<u8> {
+    let at = page
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(page.len());
+    page.splice(at..at, RELOAD.bytes());
+    page
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "css" => "text/css; charset=utf-8",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (Site, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("heistbrief-serve-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("brief-2024-03.html"),
+            "<html><body><p>Brief</p></body></html>",
+        )
+        .expect("html");
+        std::fs::write(dir.join("brief-2024-03.md"), "# Brief\n").expect("md");
+        (Site::new(&dir), dir)
+    }
+
+    #[test]
+    fn files_by_name_with_the_reload_script_in_html() {
+        let (site, dir) = site();
+        let Reply::Found { content_type, body } = site.reply("/brief-2024-03.html?x=1") else {
+            panic!("not found")
+        };
+        assert_eq!(content_type, "text/html; charset=utf-8");
+        let body = String::from_utf8(body).expect("utf-8");
+        assert!(body.contains("<p>Brief</p><script>"), "{body}");
+        assert!(body.ends_with("</script>\n</body></html>"), "{body}");
+        assert_eq!(
+            site.reply("/brief-2024-03.md"),
+            Reply::Found {
+                content_type: "text/markdown; charset=utf-8",
+                body: b"# Brief\n".to_vec()
+            }
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn nothing_outside_the_folder_or_hidden() {
+        let (site, dir) = site();
+        for url in [
+            "/../etc/passwd",
+            "/..",
+            "/%2e%2e/etc/passwd",
+            "/sub/brief.html",
+            "/.hidden",
+            "//etc/passwd",
+            "/missing.pdf",
+        ] {
+            assert_eq!(site.reply(url), Reply::NotFound, "{url}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_version_changes_when_a_file_does_and_the_root_lists_briefs() {
+        let (site, dir) = site();
+        let before = site.version();
+        assert_eq!(before, site.version());
+        std::fs::write(dir.join("brief-2024-04.md"), "# April\n").expect("write");
+        assert_ne!(before, site.version());
+        let Reply::Found { body, .. } = site.reply("/") else {
+            panic!("no listing")
+        };
+        let body = String::from_utf8(body).expect("utf-8");
+        assert!(body.contains("<a href=\"brief-2024-04.md\">"), "{body}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
