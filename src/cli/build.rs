@@ -1,6 +1,7 @@
 //! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF;
 //! or, with `--each`, one brief per month or quarter of a span and an index of them.
 
+use super::progress::Progress;
 use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean};
 use crate::incident::Incident;
 use crate::period::Each;
@@ -67,9 +68,11 @@ pub fn run(
         }
     };
     let started = Instant::now();
+    let progress = Progress::start("reading records", verbosity);
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = args.benchmarks.load()?;
     let loaded = load_clean(&args.incidents)?;
+    drop(progress);
     verbosity.step(
         &format!(
             "read {} from {} and {}",
@@ -93,6 +96,7 @@ pub fn run(
     // briefs as they were.
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut archived = Vec::new();
+    let progress = Progress::start("rendering", verbosity);
     for period in &periods {
         let started = Instant::now();
         let view = brief(&loaded.incidents, *period, &benchmarks, &options);
@@ -113,6 +117,7 @@ pub fn run(
         archived.push(ArchivedBrief::new(&view, shown_files));
         files.extend(rendered);
     }
+    drop(progress);
     if let (Some(each), Some(span)) = (args.each, args.period.period()?) {
         let archive = Archive {
             title: format!(

@@ -25,7 +25,9 @@ pub enum CheckFormat {
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
+    let progress = super::progress::Progress::start("checking records", verbosity);
     let loaded = load_dir(&args.incidents.incidents, today()?)?;
+    drop(progress);
     verbosity.step(
         &format!(
             "read and checked {} under {}",

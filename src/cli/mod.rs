@@ -9,6 +9,7 @@ mod docs;
 mod init;
 mod list;
 mod new;
+mod progress;
 mod serve;
 mod stats;
 mod watch;
