@@ -62,6 +62,15 @@ pub enum TextKind {
 
 /// The first character a field of this kind may not hold, described for a message.
 pub fn problem_in(text: &str, kind: TextKind) -> Option<String> {
+    // Most fields are plain ASCII, where only control characters can be wrong: a byte scan
+    // settles them (this runs on every field of every record).
+    if text.is_ascii()
+        && !text.bytes().any(|b| {
+            (b < 0x20 || b == 0x7f) && !(kind == TextKind::Prose && matches!(b, b'\n' | b'\t'))
+        })
+    {
+        return None;
+    }
     for c in text.chars() {
         let allowed_in_prose = matches!(c, '\n' | '\t' | '\u{200C}' | '\u{200D}');
         if kind == TextKind::Prose && allowed_in_prose {
