@@ -61,7 +61,7 @@ pub fn run(
                 return Err(Failure::usage(format!(
                     "{} holds no whole {} that has ended; nothing to build",
                     span.label(),
-                    each_name(each)
+                    render::archive::each_name(each)
                 )));
             }
             periods
@@ -119,24 +119,7 @@ pub fn run(
     }
     drop(progress);
     if let (Some(each), Some(span)) = (args.each, args.period.period()?) {
-        let archive = Archive {
-            title: format!(
-                "North Korea-attributed crypto thefts: {} briefs, {}",
-                match each {
-                    Each::Month => "monthly",
-                    Each::Quarter => "quarterly",
-                },
-                span.label()
-            ),
-            span: format!(
-                "{} to {}",
-                render::words::date(span.from),
-                render::words::date(span.to)
-            ),
-            each: each_name(each),
-            version: options.version.clone(),
-            briefs: archived,
-        };
+        let archive = Archive::new(&span, each, &options.version, archived);
         let md = render::archive::index_markdown(&archive, &templates).map_err(template_failure)?;
         let html = render::archive::index_html(&archive, &templates).map_err(template_failure)?;
         files.push(("index.md".into(), md.into_bytes()));
@@ -209,13 +192,6 @@ fn render_brief(
         }
     }
     Ok(files)
-}
-
-fn each_name(each: Each) -> &'static str {
-    match each {
-        Each::Month => "month",
-        Each::Quarter => "quarter",
-    }
 }
 
 fn format_name(format: Format) -> &'static str {

@@ -3,6 +3,7 @@
 
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
+use crate::period::{Each, Period};
 use serde::Serialize;
 
 /// The index's view.
@@ -37,6 +38,37 @@ pub struct ArchivedBrief {
 pub struct BriefFile {
     pub format: &'static str,
     pub file: String,
+}
+
+impl Archive {
+    pub fn new(span: &Period, each: Each, version: &str, briefs: Vec<ArchivedBrief>) -> Self {
+        let adjective = match each {
+            Each::Month => "monthly",
+            Each::Quarter => "quarterly",
+        };
+        Archive {
+            title: format!(
+                "North Korea-attributed crypto thefts: {adjective} briefs, {}",
+                span.label()
+            ),
+            span: format!(
+                "{} to {}",
+                super::words::date(span.from),
+                super::words::date(span.to)
+            ),
+            each: each_name(each),
+            version: version.to_owned(),
+            briefs,
+        }
+    }
+}
+
+/// `month` or `quarter`.
+pub fn each_name(each: Each) -> &'static str {
+    match each {
+        Each::Month => "month",
+        Each::Quarter => "quarter",
+    }
 }
 
 /// How many victims the index names per brief.
