@@ -166,8 +166,10 @@ fn content_type(name: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn site() -> (Site, PathBuf) {
-        let dir = std::env::temp_dir().join(format!("heistbrief-serve-{}", std::process::id()));
+    /// A folder of its own for each test: tests run in parallel threads of one process.
+    fn site(test: &str) -> (Site, PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("heistbrief-serve-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
         std::fs::write(
@@ -181,7 +183,7 @@ mod tests {
 
     #[test]
     fn files_by_name_with_the_reload_script_in_html() {
-        let (site, dir) = site();
+        let (site, dir) = site("files");
         let Reply::Found { content_type, body } = site.reply("/brief-2024-03.html?x=1") else {
             panic!("not found")
         };
@@ -201,7 +203,7 @@ mod tests {
 
     #[test]
     fn nothing_outside_the_folder_or_hidden() {
-        let (site, dir) = site();
+        let (site, dir) = site("outside");
         for url in [
             "/../etc/passwd",
             "/..",
@@ -218,7 +220,7 @@ mod tests {
 
     #[test]
     fn the_version_changes_when_a_file_does_and_the_root_lists_briefs() {
-        let (site, dir) = site();
+        let (site, dir) = site("version");
         let before = site.version();
         assert_eq!(before, site.version());
         std::fs::write(dir.join("brief-2024-04.md"), "# April\n").expect("write");
