@@ -393,3 +393,45 @@ fn an_unreadable_subfolder_is_reported_and_the_rest_still_checked() {
         run.stdout
     );
 }
+
+#[test]
+fn deep_nesting_is_placed_where_it_is_and_ends_at_once() {
+    const DEPTH: usize = 100_000;
+    for (case, value) in [
+        (
+            "arrays",
+            format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH)),
+        ),
+        (
+            "tables",
+            format!("{}1{}", "{a=".repeat(DEPTH), "}".repeat(DEPTH)),
+        ),
+    ] {
+        let dir = scratch(&format!("hostile-deep-{case}"));
+        std::fs::create_dir_all(dir.join("incidents/2024")).expect("folder");
+        std::fs::write(
+            dir.join("incidents/2024/2024-05-31-deep.toml"),
+            format!("date = 2024-05-31\nvictim = {value}\n"),
+        )
+        .expect("write");
+        let output = run_with_deadline({
+            let mut command = binary();
+            command.arg("check").current_dir(&dir);
+            command
+        });
+        assert_eq!(output.status.code(), Some(1), "{case}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let first = stdout.lines().next().unwrap_or("");
+        // On the nested value's line, past its start: not 1:1, and no stack overflow.
+        assert!(
+            first.starts_with("incidents/2024/2024-05-31-deep.toml:2:")
+                && first.contains("error: victim: invalid TOML: cannot recurse further"),
+            "{case}: {first}"
+        );
+        assert!(
+            stdout.len() < 4_000,
+            "{case}: {} bytes of output",
+            stdout.len()
+        );
+    }
+}
