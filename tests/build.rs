@@ -466,3 +466,22 @@ fn quiet_says_nothing_and_verbose_says_each_step() {
     let both = build(&fixture("stats"), &out, &["--month", "2024-03", "-q", "-v"]);
     assert_eq!(both.code, 2, "{}", both.stderr);
 }
+
+#[test]
+fn a_period_before_the_first_record_says_there_are_none_yet() {
+    let out = scratch("build-before-first");
+    let run = build(
+        &fixture("stats"),
+        &out,
+        &["--month", "2022-01", "--format", "md"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = read(&out.join("brief-2022-01.md"));
+    assert!(
+        md.contains(
+            "- **Up to 31 January 2022:** no thefts in these records yet; the first is dated 10 March 2023."
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("**Since"), "{md}");
+}

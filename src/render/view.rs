@@ -115,6 +115,8 @@ pub struct KeyFigures {
     /// The same dates a year earlier, as `year_to_date.change` compares against.
     pub year_to_date_before: CompareView,
     pub cumulative_since: Option<String>,
+    /// Thefts from the first record to the period's end: none for a period before it.
+    pub cumulative_incidents: usize,
     pub cumulative_thefts: String,
     pub cumulative_total: String,
     pub laundering_total: Option<String>,
@@ -590,6 +592,7 @@ fn key_figures<'a>(
         },
         year_to_date_before,
         cumulative_since: f.cumulative.since.map(words::date),
+        cumulative_incidents: f.cumulative.incidents,
         cumulative_thefts: words::thefts(f.cumulative.incidents),
         cumulative_total: words::money(f.cumulative.total_usd),
         laundering_total: (laundered > 0).then(|| words::money(laundered)),
