@@ -6,6 +6,7 @@
 pub mod benchmark;
 pub mod cli;
 pub mod diagnostic;
+pub mod digest;
 #[doc(hidden)]
 pub mod harness;
 pub mod incident;

@@ -92,18 +92,13 @@ impl Site {
             })
             .collect();
         entries.sort();
-        let mut hash: u64 = 0xcbf29ce484222325;
+        let mut bytes = Vec::new();
         for (name, len, modified) in entries {
-            for byte in name
-                .bytes()
-                .chain(len.to_le_bytes())
-                .chain(modified.to_le_bytes())
-            {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x100000001b3);
-            }
+            bytes.extend(name.bytes());
+            bytes.extend(len.to_le_bytes());
+            bytes.extend(modified.to_le_bytes());
         }
-        format!("{hash:016x}")
+        format!("{:032x}", crate::digest::fingerprint(&bytes))
     }
 
     /// A page listing the folder's briefs, when it has no index of its own.

@@ -295,7 +295,7 @@ fn subset(bytes: &[u8], glyphs: &[u16]) -> Result<Vec<u8>, String> {
 fn tag(face: Face, glyphs: &[u16]) -> String {
     let mut bytes = face.postscript_name().as_bytes().to_vec();
     bytes.extend(glyphs.iter().flat_map(|g| g.to_be_bytes()));
-    let mut hash = super::fingerprint(&bytes);
+    let mut hash = crate::digest::fingerprint(&bytes);
     (0..6)
         .map(|_| {
             let letter = b'A' + (hash % 26) as u8;

@@ -273,7 +273,7 @@ const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 /// last) with the digest of the file as saved with the placeholder.
 fn stamp_id(bytes: &mut [u8]) {
     let placeholder = format!("<{}>", "00".repeat(ID_PLACEHOLDER.len()));
-    let digest: String = fingerprint(bytes)
+    let digest: String = crate::digest::fingerprint(bytes)
         .to_be_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -290,14 +290,4 @@ fn stamp_id(bytes: &mut [u8]) {
         bytes[at..at + stamped.len()].copy_from_slice(stamped.as_bytes());
         end = at;
     }
-}
-
-/// A 128-bit FNV-1a digest: enough to tell documents apart, and stable across builds.
-fn fingerprint(bytes: &[u8]) -> u128 {
-    let mut hash: u128 = 0x6c62272e07bb014262b821756295c58d;
-    for b in bytes {
-        hash ^= u128::from(*b);
-        hash = hash.wrapping_mul(0x0000000001000000000000000000013B);
-    }
-    hash
 }
