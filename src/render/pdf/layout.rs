@@ -169,8 +169,38 @@ impl<'f> Layout<'f> {
     }
 
     pub fn blocks(&mut self, blocks: &[Block]) {
-        for (i, block) in blocks.iter().enumerate() {
-            self.block(block, 0.0, blocks.get(i + 1));
+        self.sequence(blocks, 0.0);
+    }
+
+    /// Blocks one after another. A paragraph that introduces a table ("Data for this chart")
+    /// keeps with the table's header and first rows, or all of a short table; the paragraph's
+    /// lines and the table's plan are made once, for that choice and for drawing.
+    fn sequence(&mut self, blocks: &[Block], indent: f32) {
+        let body = self.g.body;
+        let mut i = 0;
+        while let Some(block) = blocks.get(i) {
+            let next = blocks.get(i + 1);
+            if let (
+                Block::Paragraph(runs),
+                Some(Block::Table {
+                    align,
+                    header,
+                    rows,
+                }),
+            ) = (block, next)
+            {
+                let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
+                let label = lines.len() as f32 * body * 1.45 + body * 0.7;
+                let plan = self.table_plan(header, rows, indent);
+                self.need(label + self.table_start(&plan, self.room() - label));
+                self.set_lines(&lines, indent, body);
+                self.y += body * 0.7;
+                self.table(align, &plan, indent);
+                i += 2;
+            } else {
+                self.block(block, indent, next);
+                i += 1;
+            }
         }
     }
 
@@ -216,14 +246,6 @@ impl<'f> Layout<'f> {
                 self.y += size * 0.45;
             }
             Block::Paragraph(runs) => {
-                // A paragraph that introduces a table ("Data for this chart") keeps with the
-                // table's header and first rows.
-                if let Some(Block::Table { header, rows, .. }) = next {
-                    let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
-                    let label = lines.len() as f32 * body * 1.45 + body * 0.7;
-                    let plan = self.table_plan(header, rows, indent);
-                    self.need(label + self.table_start(&plan, self.room() - label));
-                }
                 self.paragraph(runs, indent, body, Face::Regular);
                 self.y += body * 0.7;
             }
@@ -237,14 +259,15 @@ impl<'f> Layout<'f> {
                     let inner =
                         indent + body * 1.6 + if start.is_some() { body * 0.6 } else { 0.0 };
                     // The marker stays with its item's first lines (all of a short item).
-                    let first_lines = match item.first() {
+                    let mut first_lines = match item.first() {
                         Some(Block::Paragraph(runs)) => {
                             let width = self.g.text_width() - inner;
-                            kept_together(self.lines(runs, Face::Regular, body, width).len())
+                            Some(self.lines(runs, Face::Regular, body, width))
                         }
-                        _ => 1,
+                        _ => None,
                     };
-                    self.need(body * 1.45 * first_lines as f32);
+                    let kept = first_lines.as_ref().map_or(1, |l| kept_together(l.len()));
+                    self.need(body * 1.45 * kept as f32);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
                     self.text_at(
@@ -258,7 +281,10 @@ impl<'f> Layout<'f> {
                     for (k, b) in item.iter().enumerate() {
                         match b {
                             Block::Paragraph(runs) => {
-                                self.paragraph(runs, inner, body, Face::Regular);
+                                match first_lines.take() {
+                                    Some(lines) => self.set_lines(&lines, inner, body),
+                                    None => self.paragraph(runs, inner, body, Face::Regular),
+                                }
                                 if k + 1 < item.len() {
                                     self.y += body * 0.3;
                                 }
@@ -303,10 +329,7 @@ impl<'f> Layout<'f> {
             }
             Block::Quote(inner) => {
                 let (first_page, top) = (self.page(), self.y);
-                let inset = body * 1.4;
-                for (i, b) in inner.iter().enumerate() {
-                    self.block(b, indent + inset, inner.get(i + 1));
-                }
+                self.sequence(inner, indent + body * 1.4);
                 // The rule beside the quote, on every page the quote reaches.
                 let (last_page, bottom) = (self.page(), self.y - body * 0.7);
                 let x = self.g.left + indent + body * 0.35;
@@ -406,9 +429,14 @@ impl<'f> Layout<'f> {
     }
 
     fn paragraph(&mut self, runs: &[Run], indent: f32, size: f32, base: Face) {
+        let lines = self.lines(runs, base, size, self.g.text_width() - indent);
+        self.set_lines(&lines, indent, size);
+    }
+
+    /// Sets a paragraph's lines, breaking pages so that no line is left alone at either end.
+    fn set_lines(&mut self, lines: &[Vec<Piece>], indent: f32, size: f32) {
         let leading = size * 1.45;
         let width = self.g.text_width() - indent;
-        let lines = self.lines(runs, base, size, width);
         let mut drawn = 0;
         while drawn < lines.len() {
             let rest = lines.len() - drawn;
