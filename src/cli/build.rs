@@ -111,7 +111,7 @@ pub fn run(
             .filter(|format| formats.contains(format))
             .map(|format| BriefFile {
                 format: format_name(*format),
-                file: format!("brief-{}.{}", period.label(), format.as_str()),
+                file: format.file_name(&period.label()),
             })
             .collect();
         archived.push(ArchivedBrief::new(&view, shown_files));
@@ -153,21 +153,21 @@ fn render_brief(
     epoch: Option<i64>,
     incidents: &[Incident],
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let stem = format!("brief-{}", view.period.label);
+    let label = &view.period.label;
     let mut files = Vec::new();
     for format in formats {
         match format {
             Format::Md => {
                 let text =
                     render::markdown(view, templates, Format::Md).map_err(template_failure)?;
-                files.push((format!("{stem}.md"), text.into_bytes()));
+                files.push((Format::Md.file_name(label), text.into_bytes()));
                 for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
                     files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
                 }
             }
             Format::Html => {
                 let text = render::html(view, templates).map_err(template_failure)?;
-                files.push((format!("{stem}.html"), text.into_bytes()));
+                files.push((Format::Html.file_name(label), text.into_bytes()));
             }
             Format::Pdf => {
                 let options = PdfOptions {
@@ -187,7 +187,7 @@ fn render_brief(
                     .map(|c| missing_glyph_warning(*c, incidents, &cited))
                     .collect();
                 let _ = std::io::stderr().write_all(warnings.as_bytes());
-                files.push((format!("{stem}.pdf"), pdf.bytes));
+                files.push((Format::Pdf.file_name(label), pdf.bytes));
             }
         }
     }

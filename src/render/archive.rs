@@ -1,6 +1,7 @@
 //! An archive of briefs: one per month or quarter of a span, and an index (Markdown and HTML)
 //! listing each with its headline figures and files.
 
+use super::Format;
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
 use crate::period::{Each, Period};
@@ -97,38 +98,27 @@ impl ArchivedBrief {
     }
 }
 
-/// The index as Markdown (`format` is `md`) or as the Markdown the HTML index is made from.
+/// The index as Markdown, as the `format` output will use it.
 fn markdown(
     archive: &Archive,
     templates: &Templates,
-    format: &str,
+    format: Format,
 ) -> Result<String, TemplateError> {
-    let mut context = context(archive)?;
-    context.insert("format", format);
+    let context = super::context(archive, "archive view", format)?;
     let text = templates.render("index.md.tera", &context)?;
     Ok(super::tidy(&text))
 }
 
 pub fn index_markdown(archive: &Archive, templates: &Templates) -> Result<String, TemplateError> {
-    markdown(archive, templates, "md")
+    markdown(archive, templates, Format::Md)
 }
 
 pub fn index_html(archive: &Archive, templates: &Templates) -> Result<String, TemplateError> {
-    let text = markdown(archive, templates, "html")?;
+    let text = markdown(archive, templates, Format::Html)?;
     let content = super::html::fragment(&text, &std::collections::HashMap::new());
-    let mut context = context(archive)?;
+    let mut context = super::context(archive, "archive view", Format::Html)?;
     context.insert("content", &content);
     context.insert("style", templates.asset("style.css"));
     let page = templates.render("index.html.tera", &context)?;
     Ok(super::tidy(&page))
-}
-
-fn context(archive: &Archive) -> Result<tera::Context, TemplateError> {
-    tera::Context::from_serialize(archive).map_err(|e| TemplateError {
-        template: "archive view".into(),
-        origin: None,
-        line: None,
-        column: None,
-        message: e.to_string(),
-    })
 }

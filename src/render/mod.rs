@@ -27,6 +27,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// The brief's file in this format: `brief-2024-03.pdf`.
+    pub fn file_name(self, label: &str) -> String {
+        format!("brief-{label}.{}", self.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Md => "md",
@@ -36,9 +41,14 @@ impl Format {
     }
 }
 
-fn context(brief: &Brief, format: Format) -> Result<Context, TemplateError> {
-    let mut context = Context::from_serialize(brief).map_err(|e| TemplateError {
-        template: "brief view".into(),
+/// A view as the templates see it, with `format` set to the output being made.
+fn context(
+    view: &impl serde::Serialize,
+    name: &str,
+    format: Format,
+) -> Result<Context, TemplateError> {
+    let mut context = Context::from_serialize(view).map_err(|e| TemplateError {
+        template: name.into(),
         origin: None,
         line: None,
         column: None,
@@ -54,7 +64,7 @@ pub fn markdown(
     templates: &Templates,
     format: Format,
 ) -> Result<String, TemplateError> {
-    let text = templates.render("brief.md.tera", &context(brief, format)?)?;
+    let text = templates.render("brief.md.tera", &context(brief, "brief view", format)?)?;
     Ok(tidy(&text))
 }
 
@@ -68,7 +78,7 @@ pub fn html(brief: &Brief, templates: &Templates) -> Result<String, TemplateErro
     let content = html::fragment(&markdown, &charts)
         .replace("<th>", "<th scope=\"col\">")
         .replace("<th style=", "<th scope=\"col\" style=");
-    let mut context = context(brief, Format::Html)?;
+    let mut context = context(brief, "brief view", Format::Html)?;
     context.insert("content", &content);
     context.insert("style", templates.asset("style.css"));
     let page = templates.render("brief.html.tera", &context)?;
