@@ -2,19 +2,7 @@
 //! that rewrite only what changed.
 
 mod common;
-use common::{fixture, heistbrief, scratch};
-use std::path::Path;
-
-fn build(dir: &Path, out: &Path, extra: &[&str]) -> common::Run {
-    let out = out.to_string_lossy().into_owned();
-    let mut args = vec!["build", "--out", out.as_str()];
-    args.extend_from_slice(extra);
-    heistbrief(dir, &args)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::{build, copy_stats_records, fixture, read, scratch};
 
 #[test]
 fn each_month_of_a_year_gets_a_brief_and_a_line_in_the_index() {
@@ -65,16 +53,7 @@ fn each_month_of_a_year_gets_a_brief_and_a_line_in_the_index() {
 fn a_rerun_rewrites_only_the_briefs_an_edit_changes() {
     let dir = scratch("archive-rerun");
     let incidents = dir.join("incidents");
-    for year in ["2023", "2024"] {
-        std::fs::create_dir_all(incidents.join(year)).expect("folder");
-        for entry in
-            std::fs::read_dir(fixture("stats").join("incidents").join(year)).expect("fixture")
-        {
-            let entry = entry.expect("entry");
-            std::fs::copy(entry.path(), incidents.join(year).join(entry.file_name()))
-                .expect("copy");
-        }
-    }
+    copy_stats_records(&dir);
     std::fs::copy(
         fixture("stats").join("benchmarks.toml"),
         dir.join("benchmarks.toml"),

@@ -4,22 +4,11 @@
 //! `UPDATE_GOLDEN=1 cargo test --test build` and review the diff by eye.
 
 mod common;
-use common::{fixture, heistbrief, repo_root, scratch};
+use common::{build, fixture, heistbrief, read, repo_root, scratch};
 use std::path::Path;
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Runs `build` in a copy-free way: the fixture folder is the working directory, the output
 /// goes to a scratch folder.
-fn build(dir: &Path, out: &Path, extra: &[&str]) -> common::Run {
-    let out = out.to_string_lossy().into_owned();
-    let mut args = vec!["build", "--out", out.as_str()];
-    args.extend_from_slice(extra);
-    heistbrief(dir, &args)
-}
-
 /// Runs `build` on the stats fixture for March 2024 with an editor's templates folder.
 fn build_with(templates: &Path, out: &Path, extra: &[&str]) -> common::Run {
     let templates = templates.to_string_lossy().into_owned();

@@ -20,6 +20,29 @@ fn build_pdf(dir: &Path, out: &Path, month: &str) -> common::Run {
     )
 }
 
+/// A scratch folder `name` whose `templates/` holds an editor's `files` (name, text).
+fn with_templates(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = scratch(name);
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    for (file, text) in files {
+        std::fs::write(templates.join(file), text).expect("template");
+    }
+    dir
+}
+
+/// The `stats` fixture's March 2024 built in `dir` (so its `templates/` applies) into
+/// `dir/out`, with `extra` options.
+fn build_march_in(dir: &Path, extra: &[&str]) -> (common::Run, std::path::PathBuf) {
+    let out = dir.join("out");
+    let incidents = fixture("stats").join("incidents");
+    let (incidents, out_arg) = (incidents.to_string_lossy(), out.to_string_lossy());
+    let mut args = vec!["build", "--incidents", &incidents, "--month", "2024-03"];
+    args.extend_from_slice(&["--out", &out_arg]);
+    args.extend_from_slice(extra);
+    (heistbrief(dir, &args), out)
+}
+
 fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
     let mut command = Command::new(name);
     command.args(args).arg(pdf);
@@ -253,29 +276,14 @@ fn no_page_starts_with_the_rest_of_a_source_entry() {
 
 #[test]
 fn a_table_longer_than_a_page_repeats_its_header_on_each() {
-    let dir = scratch("pdf-long-table");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).expect("templates");
-    std::fs::write(
-        templates.join("brief.md.tera"),
-        "{% extends \"builtin/brief.md.tera\" %}\n{% block method %}\n## Long table\n\n| row number | text |\n| ---: | --- |\n{% for i in range(end=120) %}| {{ i }} | row {{ i }} of the long table |\n{% endfor %}\n{% endblock method %}\n",
-    )
-    .expect("template");
-    let out = dir.join("out");
-    let run = heistbrief(
-        &dir,
-        &[
-            "build",
-            "--incidents",
-            &fixture("stats").join("incidents").to_string_lossy(),
-            "--month",
-            "2024-03",
-            "--format",
-            "pdf",
-            "--out",
-            &out.to_string_lossy(),
-        ],
+    let dir = with_templates(
+        "pdf-long-table",
+        &[(
+            "brief.md.tera",
+            "{% extends \"builtin/brief.md.tera\" %}\n{% block method %}\n## Long table\n\n| row number | text |\n| ---: | --- |\n{% for i in range(end=120) %}| {{ i }} | row {{ i }} of the long table |\n{% endfor %}\n{% endblock method %}\n",
+        )],
     );
+    let (run, out) = build_march_in(&dir, &["--format", "pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = out.join("brief-2024-03.pdf");
     let text = tool("pdftotext", &["-layout"], &pdf);
@@ -415,37 +423,15 @@ fn write_logo(path: &Path) {
 
 #[test]
 fn the_editors_settings_set_paper_metadata_and_logo() {
-    let dir = scratch("pdf-settings");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).expect("templates");
-    std::fs::write(
-        templates.join("pdf.toml"),
-        "paper = \"letter\"\nauthor = \"A. Analyst\"\norganisation = \"Example Institute\"\nlogo = \"logo.png\"\naccent = \"#aa3300\"\n[margins]\nleft = 30\n",
-    )
-    .expect("settings");
-    write_logo(&templates.join("logo.png"));
-    let out = dir.join("out");
-    let args = |extra: &[&str]| -> Vec<String> {
-        let mut args: Vec<String> = [
-            "build",
-            "--incidents",
-            &fixture("stats").join("incidents").to_string_lossy(),
-            "--month",
-            "2024-03",
-            "--format",
-            "pdf",
-            "--out",
-            &out.to_string_lossy(),
-        ]
-        .map(str::to_owned)
-        .to_vec();
-        args.extend(extra.iter().map(|s| (*s).to_owned()));
-        args
-    };
-    let run = heistbrief(
-        &dir,
-        &args(&[]).iter().map(String::as_str).collect::<Vec<_>>(),
+    let dir = with_templates(
+        "pdf-settings",
+        &[(
+            "pdf.toml",
+            "paper = \"letter\"\nauthor = \"A. Analyst\"\norganisation = \"Example Institute\"\nlogo = \"logo.png\"\naccent = \"#aa3300\"\n[margins]\nleft = 30\n",
+        )],
     );
+    write_logo(&dir.join("templates/logo.png"));
+    let (run, out) = build_march_in(&dir, &["--format", "pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = out.join("brief-2024-03.pdf");
     tool("qpdf", &["--check"], &pdf);
@@ -465,40 +451,18 @@ fn the_editors_settings_set_paper_metadata_and_logo() {
     );
     assert!(rows[1].contains(" smask "), "{images}");
     // --paper wins over the file.
-    let run = heistbrief(
-        &dir,
-        &args(&["--paper", "a4"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let (run, _) = build_march_in(&dir, &["--format", "pdf", "--paper", "a4"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(tool("pdfinfo", &[], &pdf).contains("(A4)"));
 }
 
 #[test]
 fn a_wrong_setting_names_file_line_and_key_and_writes_nothing() {
-    let dir = scratch("pdf-bad-settings");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).expect("templates");
-    std::fs::write(
-        templates.join("pdf.toml"),
-        "paper = \"a4\"\nbase_size = 40\n",
-    )
-    .expect("settings");
-    let out = dir.join("out");
-    let run = heistbrief(
-        &dir,
-        &[
-            "build",
-            "--incidents",
-            &fixture("stats").join("incidents").to_string_lossy(),
-            "--month",
-            "2024-03",
-            "--out",
-            &out.to_string_lossy(),
-        ],
+    let dir = with_templates(
+        "pdf-bad-settings",
+        &[("pdf.toml", "paper = \"a4\"\nbase_size = 40\n")],
     );
+    let (run, out) = build_march_in(&dir, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.starts_with(
@@ -512,29 +476,14 @@ fn a_wrong_setting_names_file_line_and_key_and_writes_nothing() {
 
 #[test]
 fn an_editors_markdown_keeps_quotes_code_and_bold_italic() {
-    let dir = scratch("pdf-markdown");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).expect("templates");
-    std::fs::write(
-        templates.join("brief.md.tera"),
-        "{% extends \"builtin/brief.md.tera\" %}\n{% block method %}\n## Method\n\n> The Panel *continued* to investigate.\n\nRun `heistbrief check` and ***read*** this:\n\n```\nheistbrief build \\\n    --month 2024-03\n```\n{% endblock method %}\n",
-    )
-    .expect("template");
-    let out = dir.join("out");
-    let run = heistbrief(
-        &dir,
-        &[
-            "build",
-            "--incidents",
-            &fixture("stats").join("incidents").to_string_lossy(),
-            "--month",
-            "2024-03",
-            "--format",
-            "pdf",
-            "--out",
-            &out.to_string_lossy(),
-        ],
+    let dir = with_templates(
+        "pdf-markdown",
+        &[(
+            "brief.md.tera",
+            "{% extends \"builtin/brief.md.tera\" %}\n{% block method %}\n## Method\n\n> The Panel *continued* to investigate.\n\nRun `heistbrief check` and ***read*** this:\n\n```\nheistbrief build \\\n    --month 2024-03\n```\n{% endblock method %}\n",
+        )],
     );
+    let (run, out) = build_march_in(&dir, &["--format", "pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = out.join("brief-2024-03.pdf");
     let text = tool("pdftotext", &["-layout"], &pdf);

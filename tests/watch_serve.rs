@@ -67,23 +67,10 @@ impl Drop for Running {
     }
 }
 
-fn copy_fixture(dir: &Path) {
-    for year in ["2023", "2024"] {
-        let to = dir.join("incidents").join(year);
-        std::fs::create_dir_all(&to).expect("folder");
-        for entry in
-            std::fs::read_dir(fixture("stats").join("incidents").join(year)).expect("fixture")
-        {
-            let entry = entry.expect("entry");
-            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn watch_rebuilds_on_an_edit_and_keeps_the_last_good_brief_on_a_bad_one() {
     let dir = scratch("watch");
-    copy_fixture(&dir);
+    common::copy_stats_records(&dir);
     let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
     Running::wait(&watch.stdout, |l| l == "built", "first build");
     let brief = dir.join("output/brief-2024-03.md");

@@ -71,3 +71,28 @@ pub fn golden(path: &str, actual: &str) {
         );
     }
 }
+
+/// Runs `heistbrief build --out OUT EXTRA…` in `dir`.
+pub fn build(dir: &Path, out: &Path, extra: &[&str]) -> Run {
+    let out = out.to_string_lossy().into_owned();
+    let mut args = vec!["build", "--out", out.as_str()];
+    args.extend_from_slice(extra);
+    heistbrief(dir, &args)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Copies the `stats` fixture's records into `dir/incidents`, for a test that edits them.
+pub fn copy_stats_records(dir: &Path) {
+    for year in ["2023", "2024"] {
+        let to = dir.join("incidents").join(year);
+        std::fs::create_dir_all(&to).expect("folder");
+        let from = fixture("stats").join("incidents").join(year);
+        for entry in std::fs::read_dir(from).expect("fixture") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
