@@ -52,10 +52,13 @@ fn every_variable_block_and_filter_is_documented() {
     keys.insert("format".into());
     keys.insert("content".into());
     keys.insert("style".into());
-    let missing: Vec<&String> = keys
-        .iter()
-        .filter(|k| !doc.contains(&format!("`{k}`")))
-        .collect();
+    let undocumented = |keys: &BTreeSet<String>| -> Vec<String> {
+        keys.iter()
+            .filter(|k| !doc.contains(&format!("`{k}`")))
+            .cloned()
+            .collect()
+    };
+    let missing = undocumented(&keys);
     assert!(
         missing.is_empty(),
         "variables missing from docs/templates.md: {missing:?}"
@@ -82,10 +85,7 @@ fn every_variable_block_and_filter_is_documented() {
         "",
         &mut archive_keys,
     );
-    let missing: Vec<&String> = archive_keys
-        .iter()
-        .filter(|k| !doc.contains(&format!("`{k}`")))
-        .collect();
+    let missing = undocumented(&archive_keys);
     assert!(
         missing.is_empty(),
         "archive variables missing from docs/templates.md: {missing:?}"

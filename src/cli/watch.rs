@@ -3,7 +3,7 @@
 //! the watch.
 
 use super::build::{self, BuildArgs};
-use super::{Failure, Verbosity};
+use super::{Failure, Verbosity, emit};
 use crate::text::shown;
 use crate::watch::{Inputs, Watcher};
 use clap::Args;
@@ -59,8 +59,9 @@ fn rebuild(args: &WatchArgs, out: &mut dyn Write, verbosity: Verbosity) -> Resul
     }
 }
 
+/// A line now, not when the buffer fills: the watch runs until it is stopped.
 fn say(out: &mut dyn Write, line: &str) -> Result<(), Failure> {
-    writeln!(out, "{line}").map_err(Failure::output)?;
+    emit(out, &format!("{line}\n"))?;
     out.flush().map_err(Failure::output)
 }
 
