@@ -94,10 +94,14 @@ pub fn style(templates: &Templates) -> Result<Style, TemplateError> {
 }
 
 fn parse(text: &str, origin: &Origin) -> Result<Style, TemplateError> {
-    let lines = LineIndex(text);
+    let path = match origin {
+        Origin::File(path) => path.as_path(),
+        Origin::Builtin => Path::new(FILE),
+    };
+    let source = crate::diagnostic::SourceText::new(path, text);
     let error = |span: Option<std::ops::Range<usize>>, message: String| {
         let (line, column) = span.map_or((None, None), |s| {
-            let (l, c) = lines.at(s.start);
+            let (l, c) = source.line_column(s.start);
             (Some(l), Some(c))
         });
         TemplateError {
@@ -266,18 +270,6 @@ fn read_logo(path: &Path) -> Result<Logo, String> {
         height: frame.height as usize,
         rgba,
     })
-}
-
-/// Line and column (from 1, in characters) of byte offsets in a text.
-struct LineIndex<'t>(&'t str);
-
-impl LineIndex<'_> {
-    fn at(&self, offset: usize) -> (usize, usize) {
-        let before = self.0.get(..offset).unwrap_or(self.0);
-        let line = before.matches('\n').count() + 1;
-        let start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[start..].chars().count() + 1)
-    }
 }
 
 #[cfg(test)]
