@@ -20,6 +20,12 @@ fn today() -> NaiveDate {
 /// printer: a record comes back only without errors, and no printer lets the text break out
 /// of its line.
 pub fn record(bytes: &[u8]) {
+    checked(bytes);
+}
+
+/// The record file checked as `check` does, with what must hold of the result; the record
+/// when it is valid.
+fn checked(bytes: &[u8]) -> Option<crate::incident::Incident> {
     let path = Path::new("incidents/2024/2024-05-31-fuzz.toml");
     let (incident, diagnostics) = crate::load::check_file(path, bytes, "2024-05-31-fuzz", today());
     let errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -32,6 +38,7 @@ pub fn record(bytes: &[u8]) {
         "no record and no error: {diagnostics:?}"
     );
     printable(&diagnostics);
+    incident
 }
 
 /// The printers' output holds no control character but line ends, whatever the record held.
@@ -108,10 +115,7 @@ pub fn render(bytes: &[u8]) -> bool {
 /// A record file's bytes, checked, then (when valid) rendered to all three formats. True when
 /// it rendered.
 pub fn record_then_render(bytes: &[u8]) -> bool {
-    let path = Path::new("incidents/2024/2024-05-31-fuzz.toml");
-    let (incident, diagnostics) = crate::load::check_file(path, bytes, "2024-05-31-fuzz", today());
-    printable(&diagnostics);
-    let Some(incident) = incident else {
+    let Some(incident) = checked(bytes) else {
         return false;
     };
     let Ok(period) = Period::month(2024, 5) else {
