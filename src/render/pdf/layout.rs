@@ -6,6 +6,7 @@ use super::blocks::{Block, Run, Style};
 use super::fonts::{Face, Fonts};
 use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
+use std::collections::HashMap;
 
 /// Page geometry, type size and accent colour; lengths in points.
 #[derive(Clone, Debug)]
@@ -68,8 +69,9 @@ pub struct PendingLink {
 pub struct Laid {
     pub pages: Vec<Vec<Op>>,
     pub links: Vec<PendingLink>,
-    /// Anchor id → (page, PDF y of the top of its line).
-    pub anchors: Vec<(String, usize, f32)>,
+    /// Anchor id → (page, PDF y of the top of its line), where it first appears. A map: a long
+    /// brief has thousands of anchors and tens of thousands of links to them.
+    pub anchors: HashMap<String, (usize, f32)>,
     /// Headings for the outline, in document order.
     pub headings: Vec<super::outline::Heading>,
 }
@@ -109,6 +111,21 @@ struct Piece {
     anchor: Option<String>,
     space: bool,
     width: f32,
+}
+
+/// Consecutive words of a line drawn with one text operation.
+struct TextRun {
+    text: String,
+    face: Face,
+    size: f32,
+    colour: (f32, f32, f32),
+    x: f32,
+}
+
+impl TextRun {
+    fn continues(&self, piece: &Piece, colour: (f32, f32, f32)) -> bool {
+        piece.face == self.face && piece.size == self.size && colour == self.colour
+    }
 }
 
 pub struct Layout<'f> {
@@ -632,46 +649,85 @@ impl<'f> Layout<'f> {
             .unwrap_or(self.g.body);
         let baseline = self.y + (leading + size * 0.72) / 2.0;
         let page = self.page();
+        // Words in the same face, size and colour are drawn as one run, and the words of one
+        // link as one link area: a 270-page brief drew each word with its own text object and
+        // each word and space with its own annotation, six times the operations for the same
+        // positions (a run advances by the same widths the layout measured).
+        let mut run: Option<TextRun> = None;
+        let mut link: Option<PendingLink> = None;
         for piece in line {
             if let Some(anchor) = &piece.anchor {
+                let top = self.g.height - self.y;
                 self.laid
                     .anchors
-                    .push((anchor.clone(), page, self.g.height - self.y));
+                    .entry(anchor.clone())
+                    .or_insert((page, top));
             }
-            if !piece.space && !piece.text.is_empty() {
-                let colour_of = if piece.link.is_some() {
+            if !piece.text.is_empty() {
+                let colour = if piece.link.is_some() {
                     self.g.accent
                 } else {
                     ink
                 };
-                self.text_at(
-                    self.page(),
-                    &piece.text,
-                    piece.face,
-                    piece.size,
-                    (x, baseline),
-                    colour_of,
-                );
+                match &mut run {
+                    Some(open) if open.continues(piece, colour) => open.text.push_str(&piece.text),
+                    _ => {
+                        self.draw_run(run.take(), page, baseline);
+                        // A space never starts a run: the next word's run starts at its own x.
+                        if !piece.space {
+                            run = Some(TextRun {
+                                text: piece.text.clone(),
+                                face: piece.face,
+                                size: piece.size,
+                                colour,
+                                x,
+                            });
+                        }
+                    }
+                }
             }
-            if let Some(target) = &piece.link
-                && piece.width > 0.0
-            {
-                self.laid.links.push(PendingLink {
-                    page,
-                    rect: Rect {
-                        x: Pt(x),
-                        y: Pt(self.g.height - baseline - piece.size * 0.25),
-                        width: Pt(piece.width),
-                        height: Pt(piece.size * 1.05),
-                        mode: None,
-                        winding_order: None,
-                    },
-                    target: target.clone(),
-                });
+            match (&piece.link, &mut link) {
+                (Some(target), Some(open)) if *target == open.target => {
+                    open.rect.width = Pt(x + piece.width - open.rect.x.0);
+                }
+                (target, _) => {
+                    self.laid.links.extend(link.take());
+                    link = target
+                        .as_ref()
+                        .filter(|_| piece.width > 0.0 && !piece.space)
+                        .map(|target| PendingLink {
+                            page,
+                            rect: Rect {
+                                x: Pt(x),
+                                y: Pt(self.g.height - baseline - piece.size * 0.25),
+                                width: Pt(piece.width),
+                                height: Pt(piece.size * 1.05),
+                                mode: None,
+                                winding_order: None,
+                            },
+                            target: target.clone(),
+                        });
+                }
             }
             x += piece.width;
         }
+        self.draw_run(run, page, baseline);
+        self.laid.links.extend(link);
         self.y += leading;
+    }
+
+    fn draw_run(&mut self, run: Option<TextRun>, page: usize, baseline: f32) {
+        if let Some(run) = run {
+            let text = run.text.trim_end_matches(' ');
+            self.text_at(
+                page,
+                text,
+                run.face,
+                run.size,
+                (run.x, baseline),
+                run.colour,
+            );
+        }
     }
 
     /// Text on page `page` with its baseline `baseline` points below the page's top.
@@ -904,5 +960,69 @@ impl<'f> Layout<'f> {
             let x = (self.g.width - footer_width) / 2.0;
             self.text_at(page, &footer, Face::Regular, size, (x, footer_y), MUTED);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lay_out(markdown: &str) -> Laid {
+        let fonts = Fonts::load().expect("bundled fonts");
+        let geometry = Geometry::new(&super::super::style::Style::default());
+        let mut layout = Layout::new(&fonts, geometry, &[]);
+        layout.blocks(&super::super::blocks::blocks(markdown));
+        layout.finish()
+    }
+
+    fn shown_texts(laid: &Laid) -> Vec<String> {
+        laid.pages
+            .iter()
+            .flatten()
+            .filter_map(|op| match op {
+                Op::ShowText { items } => Some(
+                    items
+                        .iter()
+                        .filter_map(|i| match i {
+                            printpdf::TextItem::Text(t) => Some(t.as_str()),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_in_one_face_and_colour_are_one_run() {
+        let laid = lay_out(
+            "Lazarus moved the funds **through a mixer** [to a bridge](https://bridge.test/) today.",
+        );
+        assert_eq!(
+            shown_texts(&laid),
+            [
+                "Lazarus moved the funds",
+                "through a mixer",
+                "to a bridge",
+                "today."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_link_on_one_line_is_one_area_as_wide_as_its_words() {
+        let fonts = Fonts::load().expect("bundled fonts");
+        let laid = lay_out("See [the FBI's statement](https://fbi.test/) now.");
+        assert_eq!(laid.links.len(), 1);
+        let link = &laid.links[0];
+        assert_eq!(link.target, "https://fbi.test/");
+        let size = Geometry::new(&super::super::style::Style::default()).body;
+        let expected = fonts.width("the FBI's statement", Face::Regular, size);
+        assert!(
+            (link.rect.width.0 - expected).abs() < 0.01,
+            "{} vs {expected}",
+            link.rect.width.0
+        );
     }
 }

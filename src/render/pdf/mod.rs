@@ -119,12 +119,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     info.modification_date = when;
     info.metadata_date = when;
 
-    let anchor = |id: &str| {
-        laid.anchors
-            .iter()
-            .find(|(a, _, _)| a == id)
-            .map(|(_, page, y)| (*page, *y))
-    };
+    let anchor = |id: &str| laid.anchors.get(id).copied();
     let mut pages: Vec<Vec<Op>> = laid.pages;
     if let Some((logo, logo_height, top)) = logo_place
         && let Some(first) = pages.first_mut()
