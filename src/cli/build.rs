@@ -153,45 +153,82 @@ fn render_brief(
     epoch: Option<i64>,
     incidents: &[Incident],
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    use rayon::prelude::*;
+    // The formats are independent: render them side by side, the PDF (the longest) first so
+    // that it starts at once while the others share the other core.
+    let mut order = formats.to_vec();
+    order.sort_by_key(|format| std::cmp::Reverse(*format));
+    let mut rendered: Vec<(Format, Rendered)> = order
+        .par_iter()
+        .map(|format| {
+            Ok((
+                *format,
+                render_format(args, view, templates, *format, epoch)?,
+            ))
+        })
+        .collect::<Result<_, Failure>>()?;
+    rendered.sort_by_key(|(format, _)| *format);
     let label = &view.period.label;
     let mut files = Vec::new();
-    for format in formats {
-        match format {
-            Format::Md => {
-                let text =
-                    render::markdown(view, templates, Format::Md).map_err(template_failure)?;
-                files.push((Format::Md.file_name(label), text.into_bytes()));
-                for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
-                    files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
-                }
+    for (format, output) in rendered {
+        files.push((format.file_name(label), output.bytes));
+        if format == Format::Md {
+            for chart in view.charts.iter().filter(|c| !c.svg.is_empty()) {
+                files.push((chart.file.clone(), chart.svg.clone().into_bytes()));
             }
-            Format::Html => {
-                let text = render::html(view, templates).map_err(template_failure)?;
-                files.push((Format::Html.file_name(label), text.into_bytes()));
-            }
-            Format::Pdf => {
-                let options = PdfOptions {
-                    epoch,
-                    paper: args.paper,
-                };
-                let pdf = render::pdf::pdf(view, templates, options).map_err(pdf_failure)?;
-                let cited: Vec<&str> = view
-                    .incidents
-                    .iter()
-                    .chain(&view.cited)
-                    .map(|row| row.id.as_str())
-                    .collect();
-                let warnings: String = pdf
-                    .missing_glyphs
-                    .iter()
-                    .map(|c| missing_glyph_warning(*c, incidents, &cited))
-                    .collect();
-                let _ = std::io::stderr().write_all(warnings.as_bytes());
-                files.push((Format::Pdf.file_name(label), pdf.bytes));
-            }
+        }
+        if !output.missing_glyphs.is_empty() {
+            let cited: Vec<&str> = view
+                .incidents
+                .iter()
+                .chain(&view.cited)
+                .map(|row| row.id.as_str())
+                .collect();
+            let warnings: String = output
+                .missing_glyphs
+                .iter()
+                .map(|c| missing_glyph_warning(*c, incidents, &cited))
+                .collect();
+            let _ = std::io::stderr().write_all(warnings.as_bytes());
         }
     }
     Ok(files)
+}
+
+/// A brief in one format, and the characters its fonts could not draw (the PDF's only).
+struct Rendered {
+    bytes: Vec<u8>,
+    missing_glyphs: Vec<char>,
+}
+
+fn render_format(
+    args: &BuildArgs,
+    view: &Brief,
+    templates: &Templates,
+    format: Format,
+    epoch: Option<i64>,
+) -> Result<Rendered, Failure> {
+    let text = |text: String| Rendered {
+        bytes: text.into_bytes(),
+        missing_glyphs: Vec::new(),
+    };
+    Ok(match format {
+        Format::Md => {
+            text(render::markdown(view, templates, Format::Md).map_err(template_failure)?)
+        }
+        Format::Html => text(render::html(view, templates).map_err(template_failure)?),
+        Format::Pdf => {
+            let options = PdfOptions {
+                epoch,
+                paper: args.paper,
+            };
+            let pdf = render::pdf::pdf(view, templates, options).map_err(pdf_failure)?;
+            Rendered {
+                bytes: pdf.bytes,
+                missing_glyphs: pdf.missing_glyphs,
+            }
+        }
+    })
 }
 
 fn format_name(format: Format) -> &'static str {

@@ -64,21 +64,26 @@ pub fn markdown(
     templates: &Templates,
     format: Format,
 ) -> Result<String, TemplateError> {
-    let text = templates.render("brief.md.tera", &context(brief, "brief view", format)?)?;
-    Ok(tidy(&text))
+    markdown_in(&context(brief, "brief view", format)?, templates)
+}
+
+fn markdown_in(context: &Context, templates: &Templates) -> Result<String, TemplateError> {
+    Ok(tidy(&templates.render("brief.md.tera", context)?))
 }
 
 /// The brief as one self-contained HTML file: the same Markdown rendered, the charts inlined,
 /// the stylesheet inlined, placed in the editor's shell.
 pub fn html(brief: &Brief, templates: &Templates) -> Result<String, TemplateError> {
-    let markdown = markdown(brief, templates, Format::Html)?;
+    // One context for the Markdown and the page around it: turning the view into the
+    // templates' values is a large part of rendering a long brief.
+    let mut context = context(brief, "brief view", Format::Html)?;
+    let markdown = markdown_in(&context, templates)?;
     let charts: HashMap<String, &charts::Chart> =
         brief.charts.iter().map(|c| (c.file.clone(), c)).collect();
     // Header cells name their column for screen readers; pulldown-cmark writes plain `<th>`.
     let content = html::fragment(&markdown, &charts)
         .replace("<th>", "<th scope=\"col\">")
         .replace("<th style=", "<th scope=\"col\" style=");
-    let mut context = context(brief, "brief view", Format::Html)?;
     context.insert("content", &content);
     context.insert("style", templates.asset("style.css"));
     let page = templates.render("brief.html.tera", &context)?;
