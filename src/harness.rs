@@ -4,6 +4,7 @@
 //! finding. Not part of the tool's interface.
 
 use crate::diagnostic::{ColorChoice, Diagnostic, render_github, render_human, render_json};
+use crate::load::Reading;
 use crate::period::{Each, Period};
 use crate::render::pdf::{PdfOptions, pdf};
 use crate::render::templates::Templates;
@@ -27,7 +28,8 @@ pub fn record(bytes: &[u8]) {
 /// when it is valid.
 fn checked(bytes: &[u8]) -> Option<crate::incident::Incident> {
     let path = Path::new("incidents/2024/2024-05-31-fuzz.toml");
-    let (incident, diagnostics) = crate::load::check_file(path, bytes, "2024-05-31-fuzz", today());
+    let (incident, diagnostics) =
+        crate::load::check_file_as(path, bytes, "2024-05-31-fuzz", today(), Reading::Sectioned);
     let errors = diagnostics.iter().any(Diagnostic::is_error);
     assert!(
         !(incident.is_some() && errors),
@@ -38,6 +40,13 @@ fn checked(bytes: &[u8]) -> Option<crate::incident::Incident> {
         "no record and no error: {diagnostics:?}"
     );
     printable(&diagnostics);
+    // A file read section by section (as a huge one is) must read exactly as it does whole.
+    let whole = crate::load::check_file_as(path, bytes, "2024-05-31-fuzz", today(), Reading::Whole);
+    assert_eq!(
+        (&incident, &diagnostics),
+        (&whole.0, &whole.1),
+        "read section by section and whole, the file reads differently"
+    );
     incident
 }
 

@@ -3,6 +3,7 @@
 mod discover;
 pub(crate) mod fields;
 pub mod record;
+pub(crate) mod sections;
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Incident;
@@ -11,6 +12,7 @@ use crate::validate::Violation;
 use chrono::NaiveDate;
 use fields::Spans;
 use rayon::prelude::*;
+pub(crate) use sections::Reading;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -158,7 +160,18 @@ pub fn check_file(
     id: &str,
     today: NaiveDate,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
-    let mut read = read_record_bytes(path, bytes, id);
+    check_file_as(path, bytes, id, today, Reading::BySize)
+}
+
+/// [`check_file`], reading the file whole or section by section as `reading` says.
+pub(crate) fn check_file_as(
+    path: &Path,
+    bytes: &[u8],
+    id: &str,
+    today: NaiveDate,
+    reading: Reading,
+) -> (Option<Incident>, Vec<Diagnostic>) {
+    let mut read = record::read_record_bytes_as(path, bytes, id, reading);
     let violations = read
         .incident
         .as_ref()
@@ -168,9 +181,9 @@ pub fn check_file(
         // The bytes were valid UTF-8, or there would be no record.
         let text = String::from_utf8_lossy(bytes);
         let file = SourceText::new(path, &text);
-        let spans = Spans::parse(&text);
+        let mut spans = Spans::parse(&text, reading);
         read.diagnostics
-            .extend(violations.into_iter().map(|v| locate(v, &file, &spans)));
+            .extend(violations.into_iter().map(|v| locate(v, &file, &mut spans)));
     }
     Diagnostic::sort(&mut read.diagnostics);
     let incident = if read.diagnostics.iter().any(Diagnostic::is_error) {
@@ -183,7 +196,7 @@ pub fn check_file(
 
 /// A violation placed in its file: at its field's value, or on the file when the field has no
 /// place (the id, which is the file name).
-fn locate(v: Violation, file: &SourceText<'_>, spans: &Spans<'_>) -> Diagnostic {
+fn locate(v: Violation, file: &SourceText<'_>, spans: &mut Spans<'_>) -> Diagnostic {
     let diagnostic = match spans.of(&v.field) {
         Some(span) => Diagnostic::at(file, span, Some(v.field), v.message),
         None => Diagnostic {

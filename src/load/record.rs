@@ -1,6 +1,7 @@
 //! Reading one record file: TOML text to an [`Incident`], with every type problem as a diagnostic.
 
 use super::fields::{Reader, Table};
+use super::sections::{self, Reading, Section, Sections};
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::{Incident, LaunderingStep, Source};
 use std::path::Path;
@@ -42,6 +43,11 @@ pub struct ReadRecord {
 
 /// Reads a record from a file's text; `id` is the file stem.
 pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
+    read_record_as(file, id, Reading::BySize)
+}
+
+/// Reads a record whole or section by section, as `reading` says.
+pub(crate) fn read_record_as(file: &SourceText<'_>, id: &str, reading: Reading) -> ReadRecord {
     let mut reader = Reader::new(file);
     if file.text.trim().is_empty() {
         reader.diagnostics.push(Diagnostic::for_file(
@@ -50,12 +56,36 @@ pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
         ));
         return reader.finish(None);
     }
+    if let Some(sections) = sections::choose(file.text, reading)
+        && let Some(read) = read_sectioned(file, id, &sections)
+    {
+        return read;
+    }
     let Some(document) = reader.parse() else {
         return reader.finish(None);
     };
     let table = Table::root(document.get_ref());
-    let incident = reader.incident(&table, id);
+    let incident = reader.incident(&table, id, None);
     reader.finish(incident)
+}
+
+/// Reads a file section by section (see [`sections`]); `None` when it must be read whole: a
+/// section does not parse, or the root also names a section's key.
+fn read_sectioned(file: &SourceText<'_>, id: &str, sections: &Sections) -> Option<ReadRecord> {
+    let mut reader = Reader::new(file);
+    let document = reader.parse_part(sections.root.clone())?;
+    let table = Table::root(document.get_ref());
+    if [Section::Sources, Section::Laundering]
+        .iter()
+        .any(|kind| table.get(kind.key()).is_some())
+    {
+        return None;
+    }
+    let incident = reader.incident(&table, id, Some(sections));
+    if reader.section_unparsed {
+        return None;
+    }
+    Some(reader.finish(incident))
 }
 
 impl Reader<'_, '_> {
@@ -72,7 +102,14 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn incident(&mut self, t: &Table<'_, '_>, id: &str) -> Option<Incident> {
+    /// The record in `t`; its arrays of tables are in `t`, or in `sections` when the file is
+    /// read section by section.
+    fn incident(
+        &mut self,
+        t: &Table<'_, '_>,
+        id: &str,
+        sections: Option<&Sections>,
+    ) -> Option<Incident> {
         self.reject_unknown_keys(t, RECORD_FIELDS);
         let date = self.required(t, "date", Self::date);
         let victim = self.required(t, "victim", Self::string);
@@ -87,10 +124,26 @@ impl Reader<'_, '_> {
         let actor = self.optional(t, "actor", Self::string);
         let summary = self.required(t, "summary", Self::string);
         let tags = self.optional(t, "tags", Self::strings);
-        let laundering = self.optional(t, "laundering", |r, v, field| {
-            r.tables(v, field, Self::laundering_step)
-        });
-        let sources = self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source));
+        let (laundering, sources) = match sections {
+            None => (
+                self.optional(t, "laundering", |r, v, field| {
+                    r.tables(v, field, Self::laundering_step)
+                }),
+                self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source)),
+            ),
+            Some(sections) => {
+                let laundering = self
+                    .sections(sections, Section::Laundering, Self::laundering_step)
+                    .map(|steps| Some(steps).filter(|s| !s.is_empty()));
+                let sources = if !sections.of(Section::Sources).is_empty() {
+                    self.sections(sections, Section::Sources, Self::source)
+                } else {
+                    // No section: reported as missing, as in a file read whole.
+                    self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source))
+                };
+                (laundering, sources)
+            }
+        };
         Some(Incident {
             id: id.to_owned(),
             date: date?,
@@ -146,8 +199,17 @@ impl Reader<'_, '_> {
 
 /// Reads a record file's bytes: UTF-8 check first, then [`read_record`].
 pub fn read_record_bytes(path: &Path, bytes: &[u8], id: &str) -> ReadRecord {
+    read_record_bytes_as(path, bytes, id, Reading::BySize)
+}
+
+pub(crate) fn read_record_bytes_as(
+    path: &Path,
+    bytes: &[u8],
+    id: &str,
+    reading: Reading,
+) -> ReadRecord {
     match std::str::from_utf8(bytes) {
-        Ok(text) => read_record(&SourceText::new(path, text), id),
+        Ok(text) => read_record_as(&SourceText::new(path, text), id, reading),
         Err(error) => {
             let lossy = String::from_utf8_lossy(bytes);
             let at = error.valid_up_to();
