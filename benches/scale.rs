@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench scale`. The records are synthetic (generated here, never written
 //! to `incidents/`): dates spread over 2017–2025, amounts, sources and laundering steps varied.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use heistbrief::diagnostic::SourceText;
 use heistbrief::incident::Incident;
 use heistbrief::load::{load_dir, read_record};
@@ -12,63 +12,15 @@ use heistbrief::stats::figures;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+#[path = "synthetic/mod.rs"]
+mod synthetic;
+
+use synthetic::{Sequence, record_text};
+
 const RECORDS: usize = 100_000;
 
 fn main() {
     divan::main();
-}
-
-/// A deterministic pseudo-random sequence (xorshift), so every run measures the same data.
-struct Sequence(u64);
-
-impl Sequence {
-    fn next(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % bound
-    }
-}
-
-fn record_text(n: usize, seq: &mut Sequence) -> (String, String) {
-    const VECTORS: [&str; 6] = [
-        "private-key-compromise",
-        "social-engineering",
-        "supply-chain",
-        "smart-contract-exploit",
-        "insider",
-        "unknown",
-    ];
-    const KINDS: [&str; 7] = [
-        "exchange", "defi", "bridge", "wallet", "payments", "gaming", "other",
-    ];
-    const ATTRIBUTIONS: [&str; 3] = ["confirmed", "attributed", "suspected"];
-    const PUBLISHERS: [&str; 5] = [
-        "FBI",
-        "Elliptic",
-        "Chainalysis",
-        "TRM Labs",
-        "UN Panel of Experts",
-    ];
-    let start = NaiveDate::from_ymd_opt(2017, 1, 1).expect("date");
-    let date = start + Duration::days(seq.next(9 * 365) as i64);
-    let id = format!("{date}-synthetic-{n:06}");
-    let mut text = format!(
-        "date = {date}\nvictim = \"Synthetic {n}\"\nvictim_kind = \"{}\"\nvector = \"{}\"\namount_usd = {}\nattribution = \"{}\"\nsummary = \"Synthetic record {n} for benchmarks.\"\ntags = [\"hot-wallet\"]\n",
-        KINDS[seq.next(7) as usize],
-        VECTORS[seq.next(6) as usize],
-        1 + seq.next(2_000_000_000),
-        ATTRIBUTIONS[seq.next(3) as usize],
-    );
-    if seq.next(4) == 0 {
-        let later = date + Duration::days(seq.next(200) as i64);
-        text.push_str(&format!("\n[[laundering]]\ndate = {later}\nmethod = \"mixer\"\nservice = \"Tornado Cash\"\namount_usd = {}\n", 1 + seq.next(50_000_000)));
-    }
-    for s in 0..=seq.next(3) {
-        let name = PUBLISHERS[seq.next(5) as usize];
-        text.push_str(&format!("\n[[sources]]\nname = \"{name}\"\nurl = \"https://source.test/{n}/{s}\"\nquote = \"Synthetic quote.\"\namount_usd = {}\n", 1 + seq.next(2_000_000_000)));
-    }
-    (id, text)
 }
 
 fn texts() -> &'static Vec<(String, String)> {

@@ -4,6 +4,8 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "../benches/synthetic/mod.rs"]
+mod synthetic;
 use common::{TODAY, fixture, heistbrief, scratch};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -434,4 +436,85 @@ fn deep_nesting_is_placed_where_it_is_and_ends_at_once() {
             stdout.len()
         );
     }
+}
+
+/// A tree of 20 000 synthetic records with five files broken in five ways (the hard-input
+/// bench runs 200 000): every broken file is reported with all its problems, no valid file
+/// is, the run fits a bounded address space, and an archive build over it writes nothing.
+#[test]
+fn a_large_tree_with_a_few_broken_files_reports_every_problem() {
+    const RECORDS: usize = 20_000;
+    let dir = scratch("hostile-tree");
+    let incidents = dir.join("incidents");
+    let mut seq = synthetic::Sequence(0x9E37_79B9_7F4A_7C15);
+    for n in 0..RECORDS {
+        let (id, text) = synthetic::record_text(n, &mut seq);
+        let year = incidents.join(&id[..4]);
+        std::fs::create_dir_all(&year).expect("year folder");
+        std::fs::write(year.join(format!("{id}.toml")), text).expect("write record");
+    }
+    for (id, text) in synthetic::BROKEN {
+        std::fs::write(incidents.join("2024").join(format!("{id}.toml")), text).expect("write");
+    }
+    let limited = |args: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1048576 && exec '{}' {args}",
+                env!("CARGO_BIN_EXE_heistbrief")
+            ))
+            .current_dir(&dir)
+            .env("HEISTBRIEF_TODAY", TODAY)
+            .output()
+            .expect("runs")
+    };
+    let json = limited("check --format json");
+    assert_eq!(json.status.code(), Some(1));
+    let problems: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).expect("JSON");
+    let mut files: Vec<&str> = problems
+        .iter()
+        .filter_map(|p| p["path"].as_str()?.rsplit('/').next())
+        .collect();
+    files.dedup();
+    let expected: Vec<String> = synthetic::BROKEN
+        .iter()
+        .map(|(id, _)| format!("{id}.toml"))
+        .collect();
+    assert_eq!(files, expected);
+    // Each way of breaking a file is reported as itself.
+    for (file, problem) in [
+        ("2024-01-02-broken-syntax.toml", "invalid TOML"),
+        ("2024-02-03-broken-field.toml", "unknown field `victm`"),
+        ("2024-03-04-broken-type.toml", "remove the quotes"),
+        ("2024-04-05-broken-url.toml", "ftp"),
+        ("2024-05-06-broken-empty.toml", "file is empty"),
+    ] {
+        assert!(
+            problems.iter().any(
+                |p| p["path"].as_str().is_some_and(|path| path.ends_with(file))
+                    && p["message"].as_str().is_some_and(|m| m.contains(problem))
+            ),
+            "{file}: no problem saying {problem:?}"
+        );
+    }
+    let human = limited("check");
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        stdout.ends_with(&format!(
+            "checked {} records in incidents: {} errors\n",
+            RECORDS + 5,
+            problems.len()
+        )),
+        "{}",
+        &stdout[stdout.len().saturating_sub(300)..]
+    );
+    let build = limited("build --each month --year 2024 --out archive");
+    assert_eq!(build.status.code(), Some(1));
+    assert!(
+        !dir.join("archive").exists()
+            || std::fs::read_dir(dir.join("archive"))
+                .expect("out")
+                .next()
+                .is_none()
+    );
 }
