@@ -40,12 +40,19 @@ fn checked(bytes: &[u8]) -> Option<crate::incident::Incident> {
         "no record and no error: {diagnostics:?}"
     );
     printable(&diagnostics);
-    // A file read section by section (as a huge one is) must read exactly as it does whole.
+    // A file read section by section (as a huge one is), or by the plain-shape fast path (as
+    // most are), must read exactly as it does whole.
     let whole = crate::load::check_file_as(path, bytes, "2024-05-31-fuzz", today(), Reading::Whole);
     assert_eq!(
         (&incident, &diagnostics),
         (&whole.0, &whole.1),
         "read section by section and whole, the file reads differently"
+    );
+    let usual = crate::load::check_file(path, bytes, "2024-05-31-fuzz", today());
+    assert_eq!(
+        (&usual.0, &usual.1),
+        (&whole.0, &whole.1),
+        "read the usual way and whole, the file reads differently"
     );
     incident
 }

@@ -2,6 +2,7 @@
 
 mod discover;
 pub(crate) mod fields;
+mod plain;
 pub mod record;
 pub(crate) mod sections;
 

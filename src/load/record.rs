@@ -48,6 +48,14 @@ pub fn read_record(file: &SourceText<'_>, id: &str) -> ReadRecord {
 
 /// Reads a record whole or section by section, as `reading` says.
 pub(crate) fn read_record_as(file: &SourceText<'_>, id: &str, reading: Reading) -> ReadRecord {
+    if reading == Reading::BySize
+        && let Some(incident) = super::plain::read(file.text, id)
+    {
+        return ReadRecord {
+            incident: Some(incident),
+            diagnostics: Vec::new(),
+        };
+    }
     let mut reader = Reader::new(file);
     if file.text.trim().is_empty() {
         reader.diagnostics.push(Diagnostic::for_file(
