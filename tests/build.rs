@@ -435,16 +435,21 @@ fn quiet_says_nothing_and_verbose_says_each_step() {
     let verbose = build(&fixture("stats"), &out, &["--month", "2024-03", "-v"]);
     assert_eq!(verbose.code, 0, "{}", verbose.stderr);
     let steps: Vec<&str> = verbose.stderr.lines().collect();
-    assert_eq!(steps.len(), 2, "{}", verbose.stderr);
+    assert_eq!(steps.len(), 3, "{}", verbose.stderr);
     assert!(
         steps[0].starts_with("read 8 records from incidents and 2 published figures ("),
         "{}",
         steps[0]
     );
     assert!(
-        steps[1].starts_with("rendered the brief for March 2024 ("),
+        steps[1].starts_with("worked out the figures and charts for March 2024 ("),
         "{}",
         steps[1]
+    );
+    assert!(
+        steps[2].starts_with("rendered the brief for March 2024 ("),
+        "{}",
+        steps[2]
     );
     // The files were already there, byte for byte.
     assert!(

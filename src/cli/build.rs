@@ -71,7 +71,7 @@ pub fn run(
     let progress = Progress::start("reading records", verbosity);
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = args.benchmarks.load()?;
-    let loaded = load_clean(&args.incidents)?;
+    let mut loaded = load_clean(&args.incidents)?;
     drop(progress);
     verbosity.step(
         &format!(
@@ -97,10 +97,32 @@ pub fn run(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut archived = Vec::new();
     let progress = Progress::start("rendering", verbosity);
-    for period in &periods {
+    let started = Instant::now();
+    let views: Vec<Brief> = periods
+        .iter()
+        .map(|period| brief(&loaded.incidents, *period, &benchmarks, &options))
+        .collect();
+    // The views hold all the briefs need. Only the records they cite are kept (warnings name
+    // them), so that rendering a long brief does not add its memory to that of every record.
+    let cited: std::collections::HashSet<&str> = views
+        .iter()
+        .flat_map(|view| view.incidents.iter().chain(&view.cited))
+        .map(|row| row.id.as_str())
+        .collect();
+    loaded.incidents.retain(|i| cited.contains(i.id.as_str()));
+    loaded.incidents.shrink_to_fit();
+    drop(cited);
+    let summarised = match views.as_slice() {
+        [view] => view.period.name.clone(),
+        _ => render::words::plural(views.len(), "period"),
+    };
+    verbosity.step(
+        &format!("worked out the figures and charts for {summarised}"),
+        started,
+    );
+    for (period, view) in periods.iter().zip(&views) {
         let started = Instant::now();
-        let view = brief(&loaded.incidents, *period, &benchmarks, &options);
-        let rendered = render_brief(args, &view, &templates, &formats, epoch, &loaded.incidents)?;
+        let rendered = render_brief(args, view, &templates, &formats, epoch, &loaded.incidents)?;
         verbosity.step(
             &format!("rendered the brief for {}", view.period.name),
             started,
@@ -114,7 +136,7 @@ pub fn run(
                 file: format.file_name(&period.label()),
             })
             .collect();
-        archived.push(ArchivedBrief::new(&view, shown_files));
+        archived.push(ArchivedBrief::new(view, shown_files));
         files.extend(rendered);
     }
     drop(progress);

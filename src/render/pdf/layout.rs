@@ -4,6 +4,7 @@
 
 use super::blocks::{Block, Run, Style};
 use super::fonts::{Face, Fonts};
+use super::page::PageOps;
 use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub struct PendingLink {
 /// heading landed.
 #[derive(Default)]
 pub struct Laid {
-    pub pages: Vec<Vec<Op>>,
+    pub pages: Vec<PageOps>,
     pub links: Vec<PendingLink>,
     /// Anchor id → (page, PDF y of the top of its line), where it first appears. A map: a long
     /// brief has thousands of anchors and tens of thousands of links to them.
@@ -146,7 +147,7 @@ impl<'f> Layout<'f> {
             charts,
             g,
             laid: Laid {
-                pages: vec![Vec::new()],
+                pages: vec![PageOps::default()],
                 ..Laid::default()
             },
             y,
@@ -174,7 +175,7 @@ impl<'f> Layout<'f> {
     }
 
     fn new_page(&mut self) {
-        self.laid.pages.push(Vec::new());
+        self.laid.pages.push(PageOps::default());
         self.y = self.g.top;
     }
 
@@ -416,7 +417,7 @@ impl<'f> Layout<'f> {
         let (left, top) = (self.g.left + indent, self.y);
         let page_height = self.g.height;
         let fonts = self.fonts;
-        let ops = self.laid.pages.last_mut().expect("a page");
+        let mut ops = Vec::new();
         {
             use plotters::prelude::IntoDrawingArea;
             let backend = super::backend::PdfBackend::new(
@@ -425,13 +426,16 @@ impl<'f> Layout<'f> {
                 scale,
                 (left, top),
                 page_height,
-                ops,
+                &mut ops,
             );
             let root = backend.into_drawing_area();
             // A chart that cannot be drawn leaves its frame empty, as the SVG would be.
             let _ = chart.drawing.draw(&root);
         }
         ops.extend(super::backend::frame(left, top, width, height, page_height));
+        if let Some(page) = self.laid.pages.last_mut() {
+            page.extend(ops);
+        }
         self.y += height + caption * 0.4;
         let runs = vec![Run {
             text: chart.title.clone(),
@@ -978,7 +982,7 @@ mod tests {
     fn shown_texts(laid: &Laid) -> Vec<String> {
         laid.pages
             .iter()
-            .flatten()
+            .flat_map(|page| page.ops())
             .filter_map(|op| match op {
                 Op::ShowText { items } => Some(
                     items

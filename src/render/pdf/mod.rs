@@ -11,6 +11,7 @@ mod blocks;
 mod fonts;
 mod layout;
 mod outline;
+mod page;
 
 pub mod style;
 
@@ -19,6 +20,7 @@ use super::view::Brief;
 use super::{Format, markdown};
 use fonts::Fonts;
 use layout::{Geometry, Layout};
+use page::PageOps;
 use printpdf::{
     Actions, Destination, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt,
 };
@@ -90,6 +92,10 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
     let laid = layout.finish();
+    // Each stage's input is let go as soon as the next stage holds the document: a long
+    // brief's text, its laid-out pages and printpdf's copy of them are each tens of megabytes.
+    drop(blocks);
+    drop(text);
 
     let mut doc = PdfDocument::new(&brief.title);
     let info = &mut doc.metadata.info;
@@ -120,7 +126,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     info.metadata_date = when;
 
     let anchor = |id: &str| laid.anchors.get(id).copied();
-    let mut pages: Vec<Vec<Op>> = laid.pages;
+    let mut pages: Vec<Vec<Op>> = laid.pages.into_iter().map(PageOps::into_ops).collect();
     if let Some((logo, logo_height, top)) = logo_place
         && let Some(first) = pages.first_mut()
     {
@@ -171,6 +177,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     };
     let mut warnings = Vec::new();
     let mut lopdf = doc.to_lopdf_document(&save, &mut warnings);
+    drop(doc);
     outline::add(&mut lopdf, &laid.headings);
     deterministic(&mut lopdf, &style.organisation);
     let mut bytes = Vec::new();
