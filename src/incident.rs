@@ -107,7 +107,7 @@ impl LaunderingStep {
 pub struct Source {
     /// Publisher: PeckShield, Elliptic, Chainalysis, FBI, UN Panel of Experts…
     // Shared: loading interns publisher names, so thousands of records citing "Elliptic" hold
-    // one string (see `load::intern_publishers`).
+    // one string per loading thread (see `load::publisher_name`).
     pub name: Arc<str>,
     /// http(s) URL of the page that states the facts.
     #[schemars(regex(pattern = r"^https?://"))]

@@ -65,17 +65,19 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         .zip(paths.iter().map(PathBuf::as_path))
         .collect();
     diagnostics.extend(validate::duplicate_ids(&named));
-    // Ids are file stems, so a valid record's path is found by its id.
-    let path_of: std::collections::HashMap<&str, &Path> = named.iter().copied().collect();
-    let aliased: Vec<(&[String], &Path)> = incidents
-        .iter()
-        .filter(|i| !i.aliases.is_empty())
-        .filter_map(|i| Some((i.aliases.as_slice(), *path_of.get(i.id.as_str())?)))
-        .collect();
-    diagnostics.extend(validate::colliding_aliases(&ids, &paths, &aliased));
+    // Ids are file stems, so a valid record's path is found by its id. Most data sets have
+    // few aliases or none: the maps are built only for them.
+    if incidents.iter().any(|i| !i.aliases.is_empty()) {
+        let path_of: std::collections::HashMap<&str, &Path> = named.iter().copied().collect();
+        let aliased: Vec<(&[String], &Path)> = incidents
+            .iter()
+            .filter(|i| !i.aliases.is_empty())
+            .filter_map(|i| Some((i.aliases.as_slice(), *path_of.get(i.id.as_str())?)))
+            .collect();
+        diagnostics.extend(validate::colliding_aliases(&ids, &paths, &aliased));
+    }
     Diagnostic::sort(&mut diagnostics);
     incidents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    intern_publishers(&mut incidents);
     Ok(Loaded {
         incidents,
         diagnostics,
@@ -219,17 +221,28 @@ pub fn record_id(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Makes every source that names the same publisher share one string. A data set cites a few
-/// dozen publishers many thousands of times; shared names keep them in cache when `stats`
-/// groups by publisher, and save the memory of the copies.
-pub fn intern_publishers(incidents: &mut [Incident]) {
-    let mut seen: std::collections::HashSet<std::sync::Arc<str>> = std::collections::HashSet::new();
-    for source in incidents.iter_mut().flat_map(|i| i.sources.iter_mut()) {
-        match seen.get(&*source.name) {
-            Some(shared) => source.name = shared.clone(),
-            None => {
-                seen.insert(source.name.clone());
-            }
-        }
+/// The shared copy of a publisher's name. A data set cites a few dozen publishers many
+/// thousands of times; shared names save the memory of the copies and keep them in cache when
+/// `stats` groups by publisher. Interned while each file is read, when its text is in cache, by
+/// each loading thread for itself (a few copies of each name, not one per source), and only
+/// the first few thousand names, so that a data set of distinct names cannot grow the table.
+pub(crate) fn publisher_name(name: &str) -> std::sync::Arc<str> {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::sync::Arc;
+    const MOST: usize = 4096;
+    thread_local! {
+        static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
     }
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some(shared) = names.get(name) {
+            return shared.clone();
+        }
+        let fresh: Arc<str> = name.into();
+        if names.len() < MOST {
+            names.insert(fresh.clone());
+        }
+        fresh
+    })
 }

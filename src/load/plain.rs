@@ -10,16 +10,18 @@
 //! read the full way, which reports its problems: diagnostics never come from here. The fuzz
 //! harness reads every input both ways and asserts the same record.
 
+use super::record::{RECORD_FIELDS, SOURCE_FIELDS};
 use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
 use chrono::NaiveDate;
 
 /// The record in `text`, when the file is plain and every field reads; `None` to read it the
 /// full way.
 pub fn read(text: &str, id: &str) -> Option<Incident> {
-    let mut root = Fields::default();
+    // Sized for a usual record, so that reading one allocates each list once.
+    let mut root = Fields(Vec::with_capacity(RECORD_FIELDS.len()));
     let mut open: Option<(Section, Fields<'_>)> = None;
     let mut laundering = Vec::new();
-    let mut sources = Vec::new();
+    let mut sources = Vec::with_capacity(4);
     // Each section is read when the next begins: a file of a million sources holds one
     // section's fields at a time.
     let mut close = |section: Option<(Section, Fields<'_>)>| -> Option<()> {
@@ -45,7 +47,8 @@ pub fn read(text: &str, id: &str) -> Option<Incident> {
             continue;
         }
         if line.starts_with('[') {
-            close(open.replace((header(line)?, Fields::default())))?;
+            let fields = Fields(Vec::with_capacity(SOURCE_FIELDS.len()));
+            close(open.replace((header(line)?, fields)))?;
             continue;
         }
         let (key, value) = key_value(line)?;
@@ -78,7 +81,6 @@ enum Value {
 
 /// One table's keys and values, in the order written (a record has a dozen: a list is faster
 /// than a map, and a repeated key is found by the same scan).
-#[derive(Default)]
 struct Fields<'t>(Vec<(&'t str, Value)>);
 
 impl<'t> Fields<'t> {
@@ -182,7 +184,7 @@ impl<'t> Fields<'t> {
 
     fn source(mut self) -> Option<Source> {
         let source = Source {
-            name: self.string("name")??.into(),
+            name: super::publisher_name(&self.string("name")??),
             url: self.string("url")??,
             published: self.date("published")?,
             amount_usd: self.usd("amount_usd")?,

@@ -195,7 +195,7 @@ impl Reader<'_, '_> {
         let quote = self.optional(t, "quote", Self::string);
         let accessed = self.optional(t, "accessed", Self::date);
         Some(Source {
-            name: name?.into(),
+            name: super::publisher_name(&name?),
             url: url?,
             published: published?,
             amount_usd: amount_usd?,
