@@ -453,9 +453,7 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
 }
 
 /// Laundering services used in the period, by dollars moved.
-pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
-    let by_id: std::collections::HashMap<&str, &Incident> =
-        incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+pub fn laundering(f: &Figures<'_>, by_id: &super::records::ById<'_>) -> Chart {
     let title = "Laundering in the period, by service".to_owned();
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
@@ -499,13 +497,7 @@ pub fn laundering(f: &Figures<'_>, incidents: &[Incident]) -> Chart {
                         "not reported".into()
                     },
                 ],
-                records: named(
-                    l.ids
-                        .iter()
-                        .filter_map(|id| by_id.get(id).copied())
-                        .collect(),
-                )
-                .0,
+                records: named(l.ids.iter().filter_map(|id| by_id.get(id)).collect()).0,
                 more: l.ids.len().saturating_sub(NAMED),
             })
             .collect(),

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod html;
 pub mod listing;
 pub mod pdf;
+pub mod records;
 pub mod summary;
 pub mod templates;
 pub mod view;

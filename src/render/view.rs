@@ -6,6 +6,7 @@
 //! Markdown template engine escapes every value it prints (see `templates`).
 
 use super::charts::{self, Chart};
+use super::records::ById;
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::{Attribution, Incident, Keyword, UsdTotal};
@@ -16,7 +17,7 @@ use crate::stats::{Figures, figures};
 use crate::text::one_line;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// How many of the period's thefts the brief's table lists: a year of a large data set would
 /// otherwise make a table nobody reads; the rest are counted, and `heistbrief list` shows them.
@@ -227,7 +228,7 @@ pub fn brief(
     options: &BriefOptions,
 ) -> Brief {
     let f = figures(incidents, period, benchmarks);
-    let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let by_id = ById::new(incidents);
     let mut cite = Citations::new(&by_id);
 
     // The period's thefts, largest first: the order the brief's table shows them, which is the
@@ -262,7 +263,7 @@ pub fn brief(
         charts.push(charts::vectors(&trailing_set, trailing));
     }
     if !f.laundering.is_empty() {
-        charts.push(charts::laundering(&f, incidents));
+        charts.push(charts::laundering(&f, &by_id));
     }
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
@@ -343,7 +344,7 @@ pub fn brief(
 
 /// Numbers sources in the order records are first cited, and remembers every cited record.
 struct Citations<'a> {
-    by_id: &'a HashMap<&'a str, &'a Incident>,
+    by_id: &'a ById<'a>,
     order: Vec<&'a Incident>,
     refs: BTreeMap<&'a str, Vec<usize>>,
     sources: Vec<SourceEntry>,
@@ -352,7 +353,7 @@ struct Citations<'a> {
 }
 
 impl<'a> Citations<'a> {
-    fn new(by_id: &'a HashMap<&'a str, &'a Incident>) -> Self {
+    fn new(by_id: &'a ById<'a>) -> Self {
         Citations {
             by_id,
             order: Vec::new(),
@@ -364,7 +365,7 @@ impl<'a> Citations<'a> {
 
     /// Cites a record by id (numbering its sources on first citation); its link.
     fn record(&mut self, id: &str) -> Option<RecordLink> {
-        let incident = *self.by_id.get(id)?;
+        let incident = self.by_id.get(id)?;
         self.cite(incident);
         Some(link(incident))
     }

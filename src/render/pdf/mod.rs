@@ -245,25 +245,34 @@ fn logo_op(doc: &mut PdfDocument, logo: &style::Logo, height: f32, at: (f32, f32
     }
 }
 
-/// Deflates every stream not yet filtered (page contents, font programs, ToUnicode maps).
+/// Deflates every stream not yet filtered (page contents, font programs, ToUnicode maps), side
+/// by side: the streams are independent, and the other formats are done by now.
 fn compress(doc: &mut lopdf::Document) {
     use flate2::{Compression, write::ZlibEncoder};
+    use rayon::prelude::*;
     use std::io::Write;
-    for object in doc.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object
-            && stream.allows_compression
-            && stream.dict.get(b"Filter").is_err()
-        {
-            let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL));
-            if encoder.write_all(&stream.content).is_ok()
-                && let Ok(deflated) = encoder.finish()
-                && deflated.len() < stream.content.len()
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            lopdf::Object::Stream(stream)
+                if stream.allows_compression && stream.dict.get(b"Filter").is_err() =>
             {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(deflated);
+                Some(stream)
             }
+            _ => None,
+        })
+        .collect();
+    streams.par_iter_mut().for_each(|stream| {
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL));
+        if encoder.write_all(&stream.content).is_ok()
+            && let Ok(deflated) = encoder.finish()
+            && deflated.len() < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated);
         }
-    }
+    });
 }
 
 /// zlib's level: 6 is its default.
