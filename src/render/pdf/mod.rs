@@ -177,7 +177,9 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     };
     let mut warnings = Vec::new();
     let mut lopdf = doc.to_lopdf_document(&save, &mut warnings);
-    drop(doc);
+    // Freeing a long brief's document takes as long as deflating it: a pool thread does it,
+    // as the other formats are done by now (the PDF is rendered last to finish).
+    rayon::spawn(move || drop(doc));
     outline::add(&mut lopdf, &laid.headings);
     deterministic(&mut lopdf, &style.organisation);
     let mut bytes = Vec::new();
@@ -185,6 +187,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         .save_to(&mut bytes)
         .map_err(|e| PdfError::Document(e.to_string()))?;
     stamp_id(&mut bytes);
+    rayon::spawn(move || drop(lopdf));
     Ok(Pdf {
         bytes,
         missing_glyphs: fonts.missing(),
