@@ -39,14 +39,21 @@ enum Parts<'i> {
 impl<'i> Spans<'i> {
     pub fn parse(text: &'i str, reading: Reading) -> Self {
         let parse = |part: &'i str| DeTable::parse(part).ok();
-        let parts = match sections::choose(text, reading) {
-            Some(sections) => Parts::Sectioned {
-                root: text.get(sections.root.clone()).and_then(parse),
+        let sectioned = sections::choose(text, reading).and_then(|sections| {
+            let root = text.get(sections.root.clone()).and_then(parse);
+            // As in reading: a root that names a section's key means the file is read whole.
+            let names_a_section = root.as_ref().is_some_and(|root| {
+                [Section::Sources, Section::Laundering]
+                    .iter()
+                    .any(|kind| root.get_ref().get(kind.key()).is_some())
+            });
+            (!names_a_section).then_some(Parts::Sectioned {
+                root,
                 sections,
                 last: None,
-            },
-            None => Parts::Whole(parse(text)),
-        };
+            })
+        });
+        let parts = sectioned.unwrap_or_else(|| Parts::Whole(parse(text)));
         Spans { text, parts }
     }
 

@@ -8,7 +8,7 @@
 //! else (another TOML form, an escape other than `\"`, `\\`, `\n` and `\t`, an unknown or
 //! repeated key, a missing field, a wrong type or keyword) returns `None`, and the file is
 //! read the full way, which reports its problems: diagnostics never come from here. The fuzz
-//! harness reads every input both ways and asserts the same record.
+//! harness reads every input this way and whole, and asserts the same record and diagnostics.
 
 use super::record::{RECORD_FIELDS, SOURCE_FIELDS};
 use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
