@@ -205,6 +205,36 @@ keyword_enum! {
     }
 }
 
+/// A minimal valid record for unit tests: `id` dated `date` (`YYYY-MM-DD`), stolen `usd`.
+#[cfg(test)]
+pub(crate) fn test_incident(id: &str, date: &str, usd: u64) -> Incident {
+    Incident {
+        id: id.into(),
+        date: date.parse().unwrap_or_default(),
+        victim: id.to_uppercase(),
+        aliases: Vec::new(),
+        victim_kind: VictimKind::Exchange,
+        country: None,
+        chains: Vec::new(),
+        vector: Vector::Unknown,
+        amount_usd: Usd(usd),
+        attribution: Attribution::Suspected,
+        attribution_note: None,
+        actor: None,
+        summary: "s".into(),
+        tags: Vec::new(),
+        laundering: Vec::new(),
+        sources: vec![Source {
+            name: "Elliptic".into(),
+            url: "https://e.test/".into(),
+            published: None,
+            amount_usd: None,
+            quote: None,
+            accessed: None,
+        }],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

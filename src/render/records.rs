@@ -37,25 +37,7 @@ mod tests {
 
     #[test]
     fn finds_records_in_either_order() {
-        use crate::incident::{Attribution, Usd, Vector, VictimKind};
-        let record = |id: &str| Incident {
-            id: id.into(),
-            date: chrono::NaiveDate::default(),
-            victim: "V".into(),
-            aliases: Vec::new(),
-            victim_kind: VictimKind::Exchange,
-            country: None,
-            chains: Vec::new(),
-            vector: Vector::Unknown,
-            amount_usd: Usd(1),
-            attribution: Attribution::Suspected,
-            attribution_note: None,
-            actor: None,
-            summary: "s".into(),
-            tags: Vec::new(),
-            laundering: Vec::new(),
-            sources: Vec::new(),
-        };
+        let record = |id: &str| crate::incident::test_incident(id, "2024-01-01", 1);
         let sorted = [record("a"), record("b"), record("c")];
         let shuffled = [record("c"), record("a"), record("b")];
         for records in [&sorted[..], &shuffled[..]] {

@@ -175,8 +175,11 @@ pub struct LaunderingRow {
     pub usd: UsdTotal,
     /// `$147.5 million`, or `not reported` when no step carries an amount.
     pub amount: String,
-    /// The thefts the funds came from; `earlier` when stolen before the period.
+    /// The largest thefts the funds came from (at most twelve), in date order; `earlier` when
+    /// stolen before the period.
     pub from: Vec<LaunderingOrigin>,
+    /// How many more thefts the funds came from.
+    pub more: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -622,28 +625,36 @@ fn laundering_rows<'a>(
 ) -> Vec<LaunderingRow> {
     f.laundering
         .iter()
-        .map(|l| LaunderingRow {
-            service: one_line(l.service),
-            method: humanize(l.method),
-            steps: l.steps,
-            usd: l.usd,
-            amount: if l.usd > 0 {
-                words::money(l.usd)
-            } else {
-                "not reported".to_owned()
-            },
-            from: l
-                .ids
-                .iter()
-                .filter_map(|id| {
-                    let record = cite.record(id)?;
-                    let date = cite.by_id.get(id).map(|i| i.date)?;
+        .map(|l| {
+            // Named like every other figure's records, the largest first: a service used by
+            // thousands of thefts stays one line of the brief.
+            let origins: Vec<&Incident> =
+                l.ids.iter().filter_map(|id| cite.by_id.get(id)).collect();
+            let (links, more) = charts::named(origins);
+            let from = links
+                .into_iter()
+                .filter_map(|link| {
+                    let date = cite.by_id.get(&link.id)?.date;
+                    cite.record(&link.id)?;
                     Some(LaunderingOrigin {
-                        record,
+                        record: link,
                         earlier: date < period.from,
                     })
                 })
-                .collect(),
+                .collect();
+            LaunderingRow {
+                service: one_line(l.service),
+                method: humanize(l.method),
+                steps: l.steps,
+                usd: l.usd,
+                amount: if l.usd > 0 {
+                    words::money(l.usd)
+                } else {
+                    "not reported".to_owned()
+                },
+                from,
+                more,
+            }
         })
         .collect()
 }
@@ -690,4 +701,45 @@ fn shares(
             share: words::share(g.total_usd, total),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::{LaunderingMethod, LaunderingStep, test_incident};
+
+    /// Fifteen thefts laundered through one service in the period: the brief names the twelve
+    /// largest, in date order, and counts the other three, as every other figure does.
+    #[test]
+    fn a_laundering_service_names_its_twelve_largest_origins() {
+        let records: Vec<Incident> = (1..=15u64)
+            .map(|n| {
+                let mut record = test_incident(
+                    &format!("2024-03-{n:02}-r{n:02}"),
+                    &format!("2024-03-{n:02}"),
+                    n,
+                );
+                record.laundering.push(LaunderingStep {
+                    date: None,
+                    method: LaunderingMethod::Mixer,
+                    service: "Mixer".into(),
+                    amount_usd: None,
+                });
+                record
+            })
+            .collect();
+        let options = BriefOptions {
+            version: "test".into(),
+            generated_on: None,
+        };
+        let period = Period::parse_month("2024-03").expect("month");
+        let view = brief(&records, period, &[], &options);
+        let row = &view.laundering[0];
+        let named: Vec<&str> = row.from.iter().map(|o| o.record.id.as_str()).collect();
+        let largest: Vec<String> = (4..=15)
+            .map(|n| format!("2024-03-{n:02}-r{n:02}"))
+            .collect();
+        assert_eq!(named, largest);
+        assert_eq!(row.more, 3);
+    }
 }
