@@ -210,7 +210,7 @@ keyword_enum! {
 pub(crate) fn test_incident(id: &str, date: &str, usd: u64) -> Incident {
     Incident {
         id: id.into(),
-        date: date.parse().unwrap_or_default(),
+        date: date.parse().expect("test date"),
         victim: id.to_uppercase(),
         aliases: Vec::new(),
         victim_kind: VictimKind::Exchange,
@@ -218,7 +218,7 @@ pub(crate) fn test_incident(id: &str, date: &str, usd: u64) -> Incident {
         chains: Vec::new(),
         vector: Vector::Unknown,
         amount_usd: Usd(usd),
-        attribution: Attribution::Suspected,
+        attribution: Attribution::Attributed,
         attribution_note: None,
         actor: None,
         summary: "s".into(),

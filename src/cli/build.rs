@@ -104,11 +104,7 @@ pub fn run(
         .collect();
     // The views hold all the briefs need. Only the records they cite are kept (warnings name
     // them), so that rendering a long brief does not add its memory to that of every record.
-    let cited: std::collections::HashSet<&str> = views
-        .iter()
-        .flat_map(|view| view.incidents.iter().chain(&view.cited))
-        .map(|row| row.id.as_str())
-        .collect();
+    let cited: std::collections::HashSet<&str> = views.iter().flat_map(Brief::record_ids).collect();
     loaded.incidents.retain(|i| cited.contains(i.id.as_str()));
     loaded.incidents.shrink_to_fit();
     drop(cited);
@@ -200,12 +196,7 @@ fn render_brief(
             }
         }
         if !output.missing_glyphs.is_empty() {
-            let cited: Vec<&str> = view
-                .incidents
-                .iter()
-                .chain(&view.cited)
-                .map(|row| row.id.as_str())
-                .collect();
+            let cited: Vec<&str> = view.record_ids().collect();
             let warnings: String = output
                 .missing_glyphs
                 .iter()

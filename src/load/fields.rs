@@ -42,11 +42,9 @@ impl<'i> Spans<'i> {
         let sectioned = sections::choose(text, reading).and_then(|sections| {
             let root = text.get(sections.root.clone()).and_then(parse);
             // As in reading: a root that names a section's key means the file is read whole.
-            let names_a_section = root.as_ref().is_some_and(|root| {
-                [Section::Sources, Section::Laundering]
-                    .iter()
-                    .any(|kind| root.get_ref().get(kind.key()).is_some())
-            });
+            let names_a_section = root
+                .as_ref()
+                .is_some_and(|root| sections::root_names_a_section(root.get_ref()));
             (!names_a_section).then_some(Parts::Sectioned {
                 root,
                 sections,
@@ -69,9 +67,7 @@ impl<'i> Spans<'i> {
         };
         let (head, rest) = field.split_once('.').unwrap_or((field, ""));
         let section = head.split_once('[').and_then(|(key, index)| {
-            let kind = [Section::Sources, Section::Laundering]
-                .into_iter()
-                .find(|k| k.key() == key)?;
+            let kind = Section::named(key)?;
             Some((kind, index.strip_suffix(']')?.parse::<usize>().ok()?))
         });
         let Some((kind, index)) = section else {

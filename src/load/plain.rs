@@ -11,6 +11,7 @@
 //! harness reads every input this way and whole, and asserts the same record and diagnostics.
 
 use super::record::{RECORD_FIELDS, SOURCE_FIELDS};
+use super::sections::Section;
 use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
 use chrono::NaiveDate;
 
@@ -63,12 +64,6 @@ pub fn read(text: &str, id: &str) -> Option<Incident> {
         return None;
     }
     root.incident(id, laundering, sources)
-}
-
-#[derive(Clone, Copy)]
-enum Section {
-    Laundering,
-    Sources,
 }
 
 /// A one-line value of the plain shape.
@@ -196,14 +191,14 @@ impl<'t> Fields<'t> {
     }
 }
 
-/// `[[sources]]` or `[[laundering]]`, alone on its line.
+/// `[[sources]]` or `[[laundering]]` exactly, alone on its line (the looser forms TOML allows,
+/// such as `[[ sources ]] # note`, are the full reader's).
 fn header(line: &str) -> Option<Section> {
-    let section = match line.trim_end_matches([' ', '\t']) {
-        "[[sources]]" => Section::Sources,
-        "[[laundering]]" => Section::Laundering,
-        _ => return None,
-    };
-    Some(section)
+    let name = line
+        .trim_end_matches([' ', '\t'])
+        .strip_prefix("[[")?
+        .strip_suffix("]]")?;
+    Section::named(name)
 }
 
 /// A comment may hold no control character but a tab.

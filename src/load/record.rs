@@ -83,10 +83,7 @@ fn read_sectioned(file: &SourceText<'_>, id: &str, sections: &Sections) -> Optio
     let mut reader = Reader::new(file);
     let document = reader.parse_part(sections.root.clone())?;
     let table = Table::root(document.get_ref());
-    if [Section::Sources, Section::Laundering]
-        .iter()
-        .any(|kind| table.get(kind.key()).is_some())
-    {
+    if sections::root_names_a_section(table.table) {
         return None;
     }
     let incident = reader.incident(&table, id, Some(sections));

@@ -41,12 +41,27 @@ pub enum Section {
 }
 
 impl Section {
+    pub const ALL: [Section; 2] = [Section::Sources, Section::Laundering];
+
+    /// The section whose array of tables is named `key`.
+    pub fn named(key: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|kind| kind.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Section::Sources => "sources",
             Section::Laundering => "laundering",
         }
     }
+}
+
+/// Whether a root table holds a key a section would define (`sources = [...]` written inline):
+/// such a file is read, and its rules placed, whole, for toml to judge.
+pub fn root_names_a_section(root: &toml::de::DeTable<'_>) -> bool {
+    Section::ALL
+        .iter()
+        .any(|kind| root.get(kind.key()).is_some())
 }
 
 /// The root part (before the first header) and each section, header line included.
@@ -116,11 +131,7 @@ fn header(line: &str) -> Option<Section> {
     if !(after.is_empty() || after.starts_with(['#', '\n', '\r'])) {
         return None;
     }
-    match name.trim_matches([' ', '\t']) {
-        "sources" => Some(Section::Sources),
-        "laundering" => Some(Section::Laundering),
-        _ => None,
-    }
+    Section::named(name.trim_matches([' ', '\t']))
 }
 
 /// What the scan is inside of when a line ends.
@@ -220,7 +231,7 @@ mod tests {
 
     fn cuts(text: &str) -> Option<Vec<(Section, &str)>> {
         let sections = split(text)?;
-        let mut cuts: Vec<(usize, Section, &str)> = [Section::Sources, Section::Laundering]
+        let mut cuts: Vec<(usize, Section, &str)> = Section::ALL
             .into_iter()
             .flat_map(|kind| {
                 sections

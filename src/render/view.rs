@@ -61,6 +61,16 @@ pub struct Brief {
     pub sources: Vec<SourceEntry>,
 }
 
+impl Brief {
+    /// The ids of the records the brief names: the period's listed thefts and the others cited.
+    pub fn record_ids(&self) -> impl Iterator<Item = &str> {
+        self.incidents
+            .iter()
+            .chain(&self.cited)
+            .map(|row| row.id.as_str())
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct PeriodView {
     pub label: String,

@@ -1,37 +1,10 @@
 use super::*;
-use crate::incident::{Attribution, LaunderingMethod, LaunderingStep, Source, Vector, VictimKind};
+use crate::incident::test_incident as incident;
+use crate::incident::{Attribution, LaunderingMethod, LaunderingStep, Source, Vector};
 use proptest::prelude::*;
 
 fn date(text: &str) -> NaiveDate {
     text.parse().expect("test date")
-}
-
-fn incident(id: &str, day: &str, amount: u64) -> Incident {
-    Incident {
-        id: id.to_owned(),
-        date: date(day),
-        victim: id.to_uppercase(),
-        aliases: Vec::new(),
-        victim_kind: VictimKind::Exchange,
-        country: None,
-        chains: Vec::new(),
-        vector: Vector::Unknown,
-        amount_usd: Usd(amount),
-        attribution: Attribution::Attributed,
-        attribution_note: None,
-        actor: None,
-        summary: "s".into(),
-        tags: Vec::new(),
-        laundering: Vec::new(),
-        sources: vec![Source {
-            name: "Elliptic".into(),
-            url: "https://e.test/".into(),
-            published: None,
-            amount_usd: None,
-            quote: None,
-            accessed: None,
-        }],
-    }
 }
 
 fn month(text: &str) -> Period {
