@@ -5,7 +5,9 @@
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Usd;
-use crate::load::fields::{Field, Reader, Table};
+use crate::load::fields::Reader;
+use crate::load::raw;
+use crate::load::typing::{Field, Report};
 use crate::text::TextKind;
 use crate::validate::check_web_url;
 use chrono::NaiveDate;
@@ -60,11 +62,11 @@ pub fn read_benchmarks(path: &Path, bytes: &[u8]) -> (Vec<Benchmark>, Vec<Diagno
     let mut reader = Reader::new(&file);
     let mut benchmarks = Vec::new();
     if let Some(document) = reader.parse() {
-        let root = Table::root(document.get_ref());
-        reader.reject_unknown_keys(&root, FILE_FIELDS);
-        let read = reader.optional(&root, "benchmark", |r, v, field| {
-            r.tables(v, field, Reader::benchmark)
+        let mut root = raw::from_toml(document.get_ref(), 0);
+        let read = reader.optional(&mut root, "benchmark", |r, v, field| {
+            r.tables(v, field, benchmark)
         });
+        reader.reject_unknown_keys(&root, FILE_FIELDS);
         benchmarks = read.flatten().unwrap_or_default();
     }
     let mut diagnostics = reader.diagnostics;
@@ -75,70 +77,74 @@ pub fn read_benchmarks(path: &Path, bytes: &[u8]) -> (Vec<Benchmark>, Vec<Diagno
     (benchmarks, diagnostics)
 }
 
-impl Reader<'_, '_> {
-    fn benchmark(&mut self, t: &Table<'_, '_>) -> Option<Benchmark> {
-        self.reject_unknown_keys(t, BENCHMARK_FIELDS);
-        let publisher = self.required(t, "publisher", Self::non_empty_string);
-        let title = self.required(t, "title", Self::non_empty_string);
-        let from = self.required(t, "from", Self::date);
-        let to = self.required(t, "to", Self::date);
-        let amount_usd = self.required(t, "amount_usd", Self::usd);
-        let incidents = self.optional(t, "incidents", |r, v, f| {
-            r.positive_integer(v, f, "a whole number of incidents", "")
-        });
-        let url = self.required(t, "url", |r, v, f| {
-            let url = r.string(v, f)?;
-            match check_web_url(&url) {
-                Ok(()) => Some(url),
-                Err(problem) => {
-                    r.error(v.span(), f.name(), problem);
-                    None
-                }
+/// One `[[benchmark]]` table, through the same typing rules as a record's.
+fn benchmark(r: &mut Reader<'_, '_>, mut t: raw::Table<'_>) -> Option<Benchmark> {
+    let publisher = r.required(&mut t, "publisher", non_empty_string);
+    let title = r.required(&mut t, "title", non_empty_string);
+    let from = r.required(&mut t, "from", Reader::date);
+    let to_span = t
+        .entries
+        .iter()
+        .find(|(k, _)| k.name == "to")
+        .map(|(_, v)| v.span.clone());
+    let to = r.required(&mut t, "to", Reader::date);
+    let amount_usd = r.required(&mut t, "amount_usd", Reader::usd);
+    let incidents = r.optional(&mut t, "incidents", |r, v, f| {
+        r.positive_integer(v, f, "a whole number of incidents", "")
+    });
+    let url = r.required(&mut t, "url", |r, v, f| {
+        let span = v.span.clone();
+        let url = r.string(v, f)?;
+        match check_web_url(&url) {
+            Ok(()) => Some(url),
+            Err(problem) => {
+                r.problem(span, f, || problem);
+                None
             }
-        });
-        let published = self.optional(t, "published", Self::date);
-        let note = self.optional(t, "note", |r, v, f| {
-            let text = r.string(v, f)?;
-            r.readable(v, f, &text, TextKind::Prose).then_some(text)
-        });
-        let (from, to) = (from?, to?);
-        if from > to {
-            let span = t.get("to").map_or(0..0, |v| v.span());
-            self.error(
-                span,
-                t.field("to").name(),
-                format!("{to} is before `from` ({from})"),
-            );
-            return None;
         }
-        Some(Benchmark {
-            publisher: publisher?,
-            title: title?,
-            from,
-            to,
-            amount_usd: amount_usd?,
-            incidents: incidents?,
-            url: url?,
-            published: published?,
-            note: note?,
-        })
+    });
+    let published = r.optional(&mut t, "published", Reader::date);
+    let note = r.optional(&mut t, "note", |r, v, f| {
+        let span = v.span.clone();
+        let text = r.string(v, f)?;
+        r.readable(span, f, &text, TextKind::Prose).then_some(text)
+    });
+    r.reject_unknown_keys(&t, BENCHMARK_FIELDS);
+    let (from, to) = (from?, to?);
+    if from > to {
+        r.problem(to_span.unwrap_or(0..0), Field::of(&t, "to"), || {
+            format!("{to} is before `from` ({from})")
+        });
+        return None;
     }
+    Some(Benchmark {
+        publisher: publisher?,
+        title: title?,
+        from,
+        to,
+        amount_usd: amount_usd?,
+        incidents: incidents?,
+        url: url?,
+        published: published?,
+        note: note?,
+    })
+}
 
-    fn non_empty_string(
-        &mut self,
-        value: &toml::Spanned<toml::de::DeValue<'_>>,
-        field: Field<'_>,
-    ) -> Option<String> {
-        let text = self.string(value, field)?;
-        if !self.readable(value, field, &text, TextKind::Line) {
-            return None;
-        }
-        if text.trim().is_empty() {
-            self.error(value.span(), field.name(), "must not be empty");
-            return None;
-        }
-        Some(text)
+fn non_empty_string(
+    r: &mut Reader<'_, '_>,
+    value: raw::Item<'_>,
+    field: Field<'_>,
+) -> Option<String> {
+    let span = value.span.clone();
+    let text = r.string(value, field)?;
+    if !r.readable(span.clone(), field, &text, TextKind::Line) {
+        return None;
     }
+    if text.trim().is_empty() {
+        r.problem(span, field, || "must not be empty".to_owned());
+        return None;
+    }
+    Some(text)
 }
 
 #[cfg(test)]

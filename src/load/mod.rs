@@ -3,8 +3,10 @@
 mod discover;
 pub(crate) mod fields;
 mod plain;
+pub(crate) mod raw;
 pub mod record;
 pub(crate) mod sections;
+pub(crate) mod typing;
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::incident::Incident;

@@ -3,35 +3,75 @@
 //! `[[laundering]]` and `[[sources]]` sections.
 //!
 //! Reading through the spanned TOML tree is most of what loading 100 000 records costs beyond
-//! reading the files. A file this module reads is, by construction, valid TOML whose every
-//! field the full reader accepts, so it gives the record the full reader would give. Anything
-//! else (another TOML form, an escape other than `\"`, `\\`, `\n` and `\t`, an unknown or
-//! repeated key, a missing field, a wrong type or keyword) returns `None`, and the file is
-//! read the full way, which reports its problems: diagnostics never come from here. The fuzz
-//! harness reads every input this way and whole, and asserts the same record and diagnostics.
+//! reading the files. This module reads a plain file straight into the one form
+//! ([`super::raw`]) and hands it to the one typing step ([`super::typing`]), the full reader's
+//! too, so both apply the same rules. Anything that is not plain (another TOML form, an escape
+//! other than `\"`, `\\`, `\n` and `\t`, a repeated key), and any file the typing step finds a
+//! problem in, returns `None`, and the file is read the full way, which places its problems in
+//! the file: diagnostics never come from here. The fuzz harness reads every input this way and
+//! whole, and asserts the same record and diagnostics.
 
-use super::record::{RECORD_FIELDS, SOURCE_FIELDS};
+use super::raw::{Item, Key, Table, Value};
 use super::sections::Section;
-use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
-use chrono::NaiveDate;
+use super::typing::{self, AnyProblem, Arrays, RECORD_FIELDS, SOURCE_FIELDS};
+use crate::incident::Incident;
+use std::borrow::Cow;
 
 /// The record in `text`, when the file is plain and every field reads; `None` to read it the
 /// full way.
 pub fn read(text: &str, id: &str) -> Option<Incident> {
-    // Sized for a usual record, so that reading one allocates each list once.
-    let mut root = Fields(Vec::with_capacity(RECORD_FIELDS.len()));
-    let mut open: Option<(Section, Fields<'_>)> = None;
-    let mut laundering = Vec::new();
-    let mut sources = Vec::with_capacity(4);
-    // Each section is read when the next begins: a file of a million sources holds one
-    // section's fields at a time.
-    let mut close = |section: Option<(Section, Fields<'_>)>| -> Option<()> {
-        match section {
-            Some((Section::Laundering, fields)) => laundering.push(fields.laundering_step()?),
-            Some((Section::Sources, fields)) => sources.push(fields.source()?),
-            None => {}
+    let mut report = AnyProblem::default();
+    let (root, arrays) = parse(text, &mut report)?;
+    let incident = typing::incident(&mut report, root, id, arrays);
+    (!report.0).then_some(incident).flatten()
+}
+
+/// The problems the typing step finds in a plain file, as (field, message), without places:
+/// for the tests that hold both readers to the same rules. `None` when the file is not plain.
+#[cfg(test)]
+pub(crate) fn problems(text: &str, id: &str) -> Option<Vec<(String, String)>> {
+    #[derive(Default)]
+    struct Described(Vec<(String, String)>);
+    impl typing::Report for Described {
+        fn problem(
+            &mut self,
+            _: std::ops::Range<usize>,
+            field: typing::Field<'_>,
+            message: impl FnOnce() -> String,
+        ) {
+            self.0.push((field.name(), message()));
         }
-        Some(())
+    }
+    let mut report = Described::default();
+    let (root, arrays) = parse(text, &mut report)?;
+    typing::incident(&mut report, root, id, arrays);
+    Some(report.0)
+}
+
+/// The root table of a plain file, and its sections, each typed as the next begins (so a file
+/// of a million sources holds one section's fields at a time); `None` when the file is not
+/// in the plain shape.
+fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<'t>, Arrays)> {
+    // Sized for a usual record, so that reading one allocates each list once.
+    let mut root = Table {
+        entries: Vec::with_capacity(RECORD_FIELDS.len()),
+        ..Table::default()
+    };
+    let mut open: Option<(Section, Table<'t>)> = None;
+    let mut laundering = Some(Vec::new());
+    let mut sources = Some(Vec::with_capacity(4));
+    let mut counts = [0; 2];
+    let mut close = |section: Option<(Section, Table<'t>)>, report: &mut R| {
+        let Some((kind, mut table)) = section else {
+            return;
+        };
+        let index = &mut counts[kind as usize];
+        table.path = Some((kind.key(), *index));
+        *index += 1;
+        match kind {
+            Section::Laundering => push(&mut laundering, typing::laundering_step(report, table)),
+            Section::Sources => push(&mut sources, typing::source(report, table)),
+        }
     };
     for line in text.split_inclusive('\n') {
         // A line ends with LF or CR LF; a CR anywhere else is not read here.
@@ -48,146 +88,46 @@ pub fn read(text: &str, id: &str) -> Option<Incident> {
             continue;
         }
         if line.starts_with('[') {
-            let fields = Fields(Vec::with_capacity(SOURCE_FIELDS.len()));
-            close(open.replace((header(line)?, fields)))?;
+            let table = Table {
+                entries: Vec::with_capacity(SOURCE_FIELDS.len()),
+                ..Table::default()
+            };
+            close(open.replace((header(line)?, table)), report);
             continue;
         }
         let (key, value) = key_value(line)?;
-        let fields = match &mut open {
-            Some((_, fields)) => fields,
+        let table = match &mut open {
+            Some((_, table)) => table,
+            // The arrays of tables come as sections only: a root naming one is not plain.
+            None if Section::named(key).is_some() => return None,
             None => &mut root,
         };
-        fields.insert(key, value)?;
-    }
-    close(open)?;
-    if sources.is_empty() {
-        return None;
-    }
-    root.incident(id, laundering, sources)
-}
-
-/// A one-line value of the plain shape.
-enum Value {
-    String(String),
-    Integer(u64),
-    Date(NaiveDate),
-    Strings(Vec<String>),
-}
-
-/// One table's keys and values, in the order written (a record has a dozen: a list is faster
-/// than a map, and a repeated key is found by the same scan).
-struct Fields<'t>(Vec<(&'t str, Value)>);
-
-impl<'t> Fields<'t> {
-    fn insert(&mut self, key: &'t str, value: Value) -> Option<()> {
-        if self.0.iter().any(|(k, _)| *k == key) {
+        // A repeated key is TOML's error, which the full reader reports.
+        if table.contains(key) {
             return None;
         }
-        self.0.push((key, value));
-        Some(())
+        let item = Item { value, span: 0..0 };
+        let key = Key {
+            name: Cow::Borrowed(key),
+            span: 0..0,
+        };
+        table.entries.push((key, item));
     }
-
-    /// Takes `key`'s value; the table is read only when every key was taken (none unknown).
-    fn take(&mut self, key: &str) -> Option<Value> {
-        let at = self.0.iter().position(|(k, _)| *k == key)?;
-        Some(self.0.swap_remove(at).1)
-    }
-
-    fn string(&mut self, key: &str) -> Option<Option<String>> {
-        match self.take(key) {
-            None => Some(None),
-            Some(Value::String(s)) => Some(Some(s)),
-            Some(_) => None,
-        }
-    }
-
-    fn strings(&mut self, key: &str) -> Option<Vec<String>> {
-        match self.take(key) {
-            None => Some(Vec::new()),
-            Some(Value::Strings(items)) => Some(items),
-            Some(_) => None,
-        }
-    }
-
-    fn date(&mut self, key: &str) -> Option<Option<NaiveDate>> {
-        match self.take(key) {
-            None => Some(None),
-            Some(Value::Date(d)) => Some(Some(d)),
-            Some(_) => None,
-        }
-    }
-
-    /// An amount: an integer greater than 0 and within TOML's integers.
-    fn usd(&mut self, key: &str) -> Option<Option<Usd>> {
-        match self.take(key) {
-            None => Some(None),
-            Some(Value::Integer(n)) if n > 0 && i64::try_from(n).is_ok() => Some(Some(Usd(n))),
-            Some(_) => None,
-        }
-    }
-
-    fn keyword<K: Keyword>(&mut self, key: &str) -> Option<K> {
-        match self.take(key)? {
-            Value::String(s) => K::parse(&s),
-            _ => None,
-        }
-    }
-
-    /// `Some(())` when every key was read.
-    fn done(&self) -> Option<()> {
-        self.0.is_empty().then_some(())
-    }
-
-    fn incident(
-        mut self,
-        id: &str,
-        laundering: Vec<LaunderingStep>,
-        sources: Vec<Source>,
-    ) -> Option<Incident> {
-        let incident = Incident {
-            id: id.to_owned(),
-            date: self.date("date")??,
-            victim: self.string("victim")??,
-            aliases: self.strings("aliases")?,
-            victim_kind: self.keyword("victim_kind")?,
-            country: self.string("country")?,
-            chains: self.strings("chains")?,
-            vector: self.keyword("vector")?,
-            amount_usd: self.usd("amount_usd")??,
-            attribution: self.keyword("attribution")?,
-            attribution_note: self.string("attribution_note")?,
-            actor: self.string("actor")?,
-            summary: self.string("summary")??,
-            tags: self.strings("tags")?,
+    close(open, report);
+    Some((
+        root,
+        Arrays::Typed {
             laundering,
             sources,
-        };
-        self.done()?;
-        Some(incident)
-    }
+        },
+    ))
+}
 
-    fn laundering_step(mut self) -> Option<LaunderingStep> {
-        let step = LaunderingStep {
-            date: self.date("date")?,
-            method: self.keyword("method")?,
-            service: self.string("service")??,
-            amount_usd: self.usd("amount_usd")?,
-        };
-        self.done()?;
-        Some(step)
-    }
-
-    fn source(mut self) -> Option<Source> {
-        let source = Source {
-            name: super::publisher_name(&self.string("name")??),
-            url: self.string("url")??,
-            published: self.date("published")?,
-            amount_usd: self.usd("amount_usd")?,
-            quote: self.string("quote")?,
-            accessed: self.date("accessed")?,
-        };
-        self.done()?;
-        Some(source)
+/// Adds a typed table to its list, or marks the list failed.
+fn push<T>(list: &mut Option<Vec<T>>, typed: Option<T>) {
+    match (typed, list.as_mut()) {
+        (Some(v), Some(items)) => items.push(v),
+        _ => *list = None,
     }
 }
 
@@ -207,7 +147,7 @@ fn plain_comment(comment: &str) -> Option<()> {
 }
 
 /// `key = value`, with a bare key and an optional comment after the value.
-fn key_value(line: &str) -> Option<(&str, Value)> {
+fn key_value(line: &str) -> Option<(&str, Value<'_>)> {
     let key_end = line
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(line.len());
@@ -228,43 +168,50 @@ fn key_value(line: &str) -> Option<(&str, Value)> {
 }
 
 /// A value at the start of `text`, and what follows it.
-fn value(text: &str) -> Option<(Value, &str)> {
+fn value(text: &str) -> Option<(Value<'_>, &str)> {
     match text.as_bytes().first()? {
         b'"' | b'\'' => {
             let (s, rest) = string(text)?;
             Some((Value::String(s), rest))
         }
         b'[' => {
-            let (items, rest) = strings(text)?;
-            Some((Value::Strings(items), rest))
+            let (items, rest) = array(text)?;
+            Some((Value::Array(items), rest))
         }
-        b'1'..=b'9' => date(text).or_else(|| integer(text)),
+        b'0'..=b'9' => date(text).or_else(|| integer(text)),
         _ => None,
     }
 }
 
 /// A basic (`"…"`) or literal (`'…'`) string on one line, also in the multi-line forms
-/// (`"""…"""`) when it opens and closes on the line. Copied in unescaped runs: most strings
-/// have no escape and take one allocation.
-fn string(text: &str) -> Option<(String, &str)> {
+/// (`"""…"""`) when it opens and closes on the line. Borrowed when it has no escape (most
+/// strings), else copied in unescaped runs.
+fn string(text: &str) -> Option<(Cow<'_, str>, &str)> {
     let quote = *text.as_bytes().first()?;
     let multi = text.as_bytes().starts_with(&[quote; 3]);
     let delimiter = if multi { 3 } else { 1 };
     let body = &text[delimiter..];
     let bytes = body.as_bytes();
-    let mut out = String::new();
+    let mut out: Option<String> = None;
     let mut run = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
             _ if b == quote && (!multi || bytes[i..].starts_with(&[quote; 3])) => {
-                out.push_str(&body[run..i]);
+                let value = match out {
+                    Some(mut out) => {
+                        out.push_str(&body[run..i]);
+                        Cow::Owned(out)
+                    }
+                    None => Cow::Borrowed(&body[..i]),
+                };
                 let rest = &body[i + delimiter..];
                 // `""""` ends a multi-line string with a quote in it: the full reader's concern.
                 return (!(multi && rest.as_bytes().first() == Some(&quote)))
-                    .then_some((out, rest));
+                    .then_some((value, rest));
             }
             b'\\' if quote == b'"' => {
+                let out = out.get_or_insert_with(String::new);
                 out.push_str(&body[run..i]);
                 out.push(match bytes.get(i + 1)? {
                     b'"' => '"',
@@ -284,8 +231,9 @@ fn string(text: &str) -> Option<(String, &str)> {
     None
 }
 
-/// `["a", "b"]` on one line, strings only; a trailing comma is allowed.
-fn strings(text: &str) -> Option<(Vec<String>, &str)> {
+/// `["a", 2]` on one line, of one-line strings, integers and dates (no nested array); a
+/// trailing comma is allowed.
+fn array(text: &str) -> Option<(Vec<Item<'_>>, &str)> {
     let mut rest = text.strip_prefix('[')?;
     let mut items = Vec::new();
     loop {
@@ -293,8 +241,11 @@ fn strings(text: &str) -> Option<(Vec<String>, &str)> {
         if let Some(after) = rest.strip_prefix(']') {
             return Some((items, after));
         }
-        let (item, after) = string(rest)?;
-        items.push(item);
+        if rest.starts_with('[') {
+            return None;
+        }
+        let (value, after) = value(rest)?;
+        items.push(Item { value, span: 0..0 });
         rest = after.trim_start_matches([' ', '\t']);
         match rest.strip_prefix(',') {
             Some(after) => rest = after,
@@ -307,23 +258,34 @@ fn strings(text: &str) -> Option<(Vec<String>, &str)> {
 }
 
 /// A decimal integer without sign or leading zero, `_` only between digits.
-fn integer(text: &str) -> Option<(Value, &str)> {
+fn integer(text: &str) -> Option<(Value<'_>, &str)> {
     let end = text
         .find(|c: char| !(c.is_ascii_digit() || c == '_'))
         .unwrap_or(text.len());
     let (digits, rest) = text.split_at(end);
-    if digits.ends_with('_') || digits.contains("__") || rest.starts_with(['.', 'e', 'E']) {
+    let leading_zero = digits.len() > 1 && digits.starts_with('0');
+    if leading_zero
+        || digits.ends_with('_')
+        || digits.contains("__")
+        || rest.starts_with(['.', 'e', 'E'])
+    {
         return None;
     }
-    let mut n: u64 = 0;
+    // Past TOML's integers (i64) is a value the typing step reports as too large.
+    let mut n: Option<i64> = Some(0);
     for b in digits.bytes().filter(|b| *b != b'_') {
-        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        n = n.and_then(|n| n.checked_mul(10)?.checked_add(i64::from(b - b'0')));
     }
-    Some((Value::Integer(n), rest))
+    let value = Value::Integer {
+        value: n,
+        text: Cow::Borrowed(digits),
+    };
+    Some((value, rest))
 }
 
-/// A local date, `YYYY-MM-DD`, that is a day of the calendar; not followed by a time.
-fn date(text: &str) -> Option<(Value, &str)> {
+/// A local date, `YYYY-MM-DD`, not followed by a time (whether it is a day of the calendar is
+/// the typing step's rule).
+fn date(text: &str) -> Option<(Value<'_>, &str)> {
     let bytes = text.as_bytes();
     let shape = bytes.len() >= 10
         && bytes[4] == b'-'
@@ -340,13 +302,17 @@ fn date(text: &str) -> Option<(Value, &str)> {
     if !(after.is_empty() || after.starts_with('#')) {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(number(0..4)?).ok()?,
-        number(5..7)?,
-        number(8..10)?,
-    )?;
-    Some((Value::Date(date), rest))
+    let date = toml::value::Date {
+        year: text[0..4].parse().ok()?,
+        month: text[5..7].parse().ok()?,
+        day: text[8..10].parse().ok()?,
+    };
+    let datetime = toml::value::Datetime {
+        date: Some(date),
+        time: None,
+        offset: None,
+    };
+    Some((Value::Datetime(datetime), rest))
 }
 
 #[cfg(test)]
@@ -437,6 +403,193 @@ mod bundled {
                 path.display()
             );
             assert_eq!(plain, full.incident, "{}", path.display());
+        }
+    }
+}
+
+/// Both readers hold a record to the same rules: on plain-shaped files with boundary values,
+/// misspelt keywords, unknown and missing keys, the fast path's typing finds the same problems
+/// (field and message) as the full reader, and gives the same record when there are none.
+#[cfg(test)]
+mod same_rules {
+    use proptest::prelude::*;
+
+    /// One `key = value` line's value, from the boundaries of each field's rules.
+    fn date() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("2024-05-31".to_owned()),
+            Just("2024-02-29".to_owned()),
+            Just("2023-02-29".to_owned()),
+            Just("2024-13-01".to_owned()),
+            Just("0001-01-01".to_owned()),
+            Just("9999-12-31".to_owned()),
+            Just("\"2024-05-31\"".to_owned()),
+            Just("\"yesterday\"".to_owned()),
+            Just("20240531".to_owned()),
+        ]
+    }
+
+    fn amount() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("1".to_owned()),
+            Just("305_000_000".to_owned()),
+            Just("9_223_372_036_854_775_807".to_owned()),
+            Just("9223372036854775808".to_owned()),
+            Just("99999999999999999999999".to_owned()),
+            Just("\"5\"".to_owned()),
+            Just("\"\"".to_owned()),
+            Just("[\"5\"]".to_owned()),
+            Just("2024-01-01".to_owned()),
+            (1u64..u64::MAX).prop_map(|n| n.to_string()),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\"\"".to_owned()),
+            Just("\"x\"".to_owned()),
+            Just("'literal \\ text'".to_owned()),
+            Just("\"tab\\tand \\\"quote\\\"\"".to_owned()),
+            Just("\"\"\"one \"line\" \"\"\"".to_owned()),
+            Just("[\"a\"]".to_owned()),
+            Just("7".to_owned()),
+            "[a-zA-Z0-9 .,é–]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        ]
+    }
+
+    fn strings() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("[]".to_owned()),
+            Just("[\"a\", \"b\",]".to_owned()),
+            Just("[\"a\", 1]".to_owned()),
+            Just("\"a\"".to_owned()),
+        ]
+    }
+
+    fn keyword(valid: &'static [&'static str]) -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => proptest::sample::select(valid).prop_map(|k| format!("\"{k}\"")),
+            1 => proptest::sample::select(valid).prop_map(|k| format!("\"{}\"", &k[1..])),
+            1 => Just("\"\"".to_owned()),
+            1 => Just("3".to_owned()),
+        ]
+    }
+
+    /// A table's lines: each field present, missing or misspelt, in a shuffled order, and now
+    /// and then a key no record has.
+    fn table(fields: Vec<(&'static str, BoxedStrategy<String>, bool)>) -> BoxedStrategy<String> {
+        let lines: Vec<BoxedStrategy<Option<String>>> = fields
+            .into_iter()
+            .map(|(key, value, required)| {
+                let present = if required { 8 } else { 3 };
+                prop_oneof![
+                    present => value.clone().prop_map(move |v| Some(format!("{key} = {v}"))),
+                    1 => Just(None),
+                    1 => value.prop_map(move |v| Some(format!("{}x = {v}", key))),
+                ]
+                .boxed()
+            })
+            .collect();
+        (lines, proptest::bool::weighted(0.1))
+            .prop_flat_map(|(lines, extra)| {
+                let mut lines: Vec<String> = lines.into_iter().flatten().collect();
+                if extra {
+                    lines.push("unknown_key = \"x\"".to_owned());
+                }
+                Just(lines).prop_shuffle()
+            })
+            .prop_map(|lines| lines.join("\n"))
+            .boxed()
+    }
+
+    fn record() -> impl Strategy<Value = String> {
+        use crate::incident::{Attribution, Keyword, LaunderingMethod, Vector, VictimKind};
+        fn names<K: Keyword>() -> &'static [&'static str] {
+            Box::leak(
+                K::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            )
+        }
+        let root = table(vec![
+            ("date", date().boxed(), true),
+            ("victim", text().boxed(), true),
+            ("aliases", strings().boxed(), false),
+            ("victim_kind", keyword(names::<VictimKind>()).boxed(), true),
+            ("country", text().boxed(), false),
+            ("chains", strings().boxed(), false),
+            ("vector", keyword(names::<Vector>()).boxed(), true),
+            ("amount_usd", amount().boxed(), true),
+            ("attribution", keyword(names::<Attribution>()).boxed(), true),
+            ("attribution_note", text().boxed(), false),
+            ("actor", text().boxed(), false),
+            ("summary", text().boxed(), true),
+            ("tags", strings().boxed(), false),
+        ]);
+        let step = table(vec![
+            ("date", date().boxed(), false),
+            ("method", keyword(names::<LaunderingMethod>()).boxed(), true),
+            ("service", text().boxed(), true),
+            ("amount_usd", amount().boxed(), false),
+        ]);
+        let source = table(vec![
+            ("name", text().boxed(), true),
+            ("url", text().boxed(), true),
+            ("published", date().boxed(), false),
+            ("amount_usd", amount().boxed(), false),
+            ("quote", text().boxed(), false),
+            ("accessed", date().boxed(), false),
+        ]);
+        (
+            root,
+            proptest::collection::vec(step, 0..3),
+            proptest::collection::vec(source, 0..4),
+        )
+            .prop_map(|(root, steps, sources)| {
+                let mut text = root;
+                for step in steps {
+                    text.push_str("\n\n[[laundering]]\n");
+                    text.push_str(&step);
+                }
+                for source in sources {
+                    text.push_str("\n\n[[sources]]\n");
+                    text.push_str(&source);
+                }
+                text.push('\n');
+                text
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn both_readers_find_the_same_record_or_the_same_problems(text in record()) {
+            let path = std::path::Path::new("x.toml");
+            let full = super::super::record::read_record_as(
+                &crate::diagnostic::SourceText::new(path, &text),
+                "x",
+                super::super::Reading::Whole,
+            );
+            let mut expected: Vec<(String, String)> = full
+                .diagnostics
+                .iter()
+                .map(|d| (d.field.clone().unwrap_or_default(), d.message.clone()))
+                .collect();
+            expected.sort();
+            // Every generated file is plain: one `key = value` per line, sections as headers.
+            let found = super::problems(&text, "x");
+            prop_assert!(found.is_some(), "not plain:\n{}", text);
+            let mut found = found.unwrap_or_default();
+            found.sort();
+            if expected.iter().any(|(_, message)| message.starts_with("invalid TOML")) {
+                // Not TOML at all (a month 13): the fast path must not read it either.
+                prop_assert_eq!(super::read(&text, "x"), None, "{}", text);
+            } else {
+                prop_assert_eq!(&found, &expected, "{}", text);
+                prop_assert_eq!(super::read(&text, "x"), full.incident, "{}", text);
+            }
         }
     }
 }

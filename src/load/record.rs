@@ -1,39 +1,16 @@
-//! Reading one record file: TOML text to an [`Incident`], with every type problem as a diagnostic.
+//! Reading one record file: the fast path for the plain shape, else the full reader (whole, or
+//! section by section for a huge file); either way the one typing step makes the record.
 
-use super::fields::{Reader, Table};
+use super::fields::Reader;
+use super::raw;
 use super::sections::{self, Reading, Section, Sections};
+use super::typing::{self, Arrays};
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::incident::{Incident, LaunderingStep, Source};
+use crate::incident::Incident;
 use std::path::Path;
 
-pub use super::fields::{closest, span_of};
-
-pub const RECORD_FIELDS: &[&str] = &[
-    "date",
-    "victim",
-    "aliases",
-    "victim_kind",
-    "country",
-    "chains",
-    "vector",
-    "amount_usd",
-    "attribution",
-    "attribution_note",
-    "actor",
-    "summary",
-    "tags",
-    "laundering",
-    "sources",
-];
-pub const LAUNDERING_FIELDS: &[&str] = &["date", "method", "service", "amount_usd"];
-pub const SOURCE_FIELDS: &[&str] = &[
-    "name",
-    "url",
-    "published",
-    "amount_usd",
-    "quote",
-    "accessed",
-];
+pub use super::fields::span_of;
+pub use super::typing::{LAUNDERING_FIELDS, RECORD_FIELDS, SOURCE_FIELDS, closest};
 
 /// The outcome of reading one file: the record when every field could be read, and the problems.
 pub struct ReadRecord {
@@ -72,8 +49,8 @@ pub(crate) fn read_record_as(file: &SourceText<'_>, id: &str, reading: Reading) 
     let Some(document) = reader.parse() else {
         return reader.finish(None);
     };
-    let table = Table::root(document.get_ref());
-    let incident = reader.incident(&table, id, None);
+    let root = raw::from_toml(document.get_ref(), 0);
+    let incident = typing::incident(&mut reader, root, id, Arrays::InRoot);
     reader.finish(incident)
 }
 
@@ -82,14 +59,21 @@ pub(crate) fn read_record_as(file: &SourceText<'_>, id: &str, reading: Reading) 
 fn read_sectioned(file: &SourceText<'_>, id: &str, sections: &Sections) -> Option<ReadRecord> {
     let mut reader = Reader::new(file);
     let document = reader.parse_part(sections.root.clone())?;
-    let table = Table::root(document.get_ref());
-    if sections::root_names_a_section(table.table) {
+    if sections::root_names_a_section(document.get_ref()) {
         return None;
     }
-    let incident = reader.incident(&table, id, Some(sections));
+    let root = raw::from_toml(document.get_ref(), sections.root.start);
+    let laundering = reader.sections(sections, Section::Laundering, typing::laundering_step);
+    let sources = reader.sections(sections, Section::Sources, typing::source);
     if reader.section_unparsed {
         return None;
     }
+    // No [[sources]] section reads as none: reported as missing, as in a file read whole.
+    let arrays = Arrays::Typed {
+        laundering,
+        sources,
+    };
+    let incident = typing::incident(&mut reader, root, id, arrays);
     Some(reader.finish(incident))
 }
 
@@ -105,100 +89,6 @@ impl Reader<'_, '_> {
             incident,
             diagnostics: self.diagnostics,
         }
-    }
-
-    /// The record in `t`; its arrays of tables are in `t`, or in `sections` when the file is
-    /// read section by section.
-    fn incident(
-        &mut self,
-        t: &Table<'_, '_>,
-        id: &str,
-        sections: Option<&Sections>,
-    ) -> Option<Incident> {
-        self.reject_unknown_keys(t, RECORD_FIELDS);
-        let date = self.required(t, "date", Self::date);
-        let victim = self.required(t, "victim", Self::string);
-        let aliases = self.optional(t, "aliases", Self::strings);
-        let victim_kind = self.required(t, "victim_kind", Self::keyword);
-        let country = self.optional(t, "country", Self::string);
-        let chains = self.optional(t, "chains", Self::strings);
-        let vector = self.required(t, "vector", Self::keyword);
-        let amount_usd = self.required(t, "amount_usd", Self::usd);
-        let attribution = self.required(t, "attribution", Self::keyword);
-        let attribution_note = self.optional(t, "attribution_note", Self::string);
-        let actor = self.optional(t, "actor", Self::string);
-        let summary = self.required(t, "summary", Self::string);
-        let tags = self.optional(t, "tags", Self::strings);
-        let (laundering, sources) = match sections {
-            None => (
-                self.optional(t, "laundering", |r, v, field| {
-                    r.tables(v, field, Self::laundering_step)
-                }),
-                self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source)),
-            ),
-            Some(sections) => {
-                let laundering = self
-                    .sections(sections, Section::Laundering, Self::laundering_step)
-                    .map(|steps| Some(steps).filter(|s| !s.is_empty()));
-                let sources = if !sections.of(Section::Sources).is_empty() {
-                    self.sections(sections, Section::Sources, Self::source)
-                } else {
-                    // No section: reported as missing, as in a file read whole.
-                    self.required(t, "sources", |r, v, field| r.tables(v, field, Self::source))
-                };
-                (laundering, sources)
-            }
-        };
-        Some(Incident {
-            id: id.to_owned(),
-            date: date?,
-            victim: victim?,
-            aliases: aliases?.unwrap_or_default(),
-            victim_kind: victim_kind?,
-            country: country?,
-            chains: chains?.unwrap_or_default(),
-            vector: vector?,
-            amount_usd: amount_usd?,
-            attribution: attribution?,
-            attribution_note: attribution_note?,
-            actor: actor?,
-            summary: summary?,
-            tags: tags?.unwrap_or_default(),
-            laundering: laundering?.unwrap_or_default(),
-            sources: sources?,
-        })
-    }
-
-    fn laundering_step(&mut self, t: &Table<'_, '_>) -> Option<LaunderingStep> {
-        self.reject_unknown_keys(t, LAUNDERING_FIELDS);
-        let date = self.optional(t, "date", Self::date);
-        let method = self.required(t, "method", Self::keyword);
-        let service = self.required(t, "service", Self::string);
-        let amount_usd = self.optional(t, "amount_usd", Self::usd);
-        Some(LaunderingStep {
-            date: date?,
-            method: method?,
-            service: service?,
-            amount_usd: amount_usd?,
-        })
-    }
-
-    fn source(&mut self, t: &Table<'_, '_>) -> Option<Source> {
-        self.reject_unknown_keys(t, SOURCE_FIELDS);
-        let name = self.required(t, "name", Self::string);
-        let url = self.required(t, "url", Self::string);
-        let published = self.optional(t, "published", Self::date);
-        let amount_usd = self.optional(t, "amount_usd", Self::usd);
-        let quote = self.optional(t, "quote", Self::string);
-        let accessed = self.optional(t, "accessed", Self::date);
-        Some(Source {
-            name: super::publisher_name(&name?),
-            url: url?,
-            published: published?,
-            amount_usd: amount_usd?,
-            quote: quote?,
-            accessed: accessed?,
-        })
     }
 }
 
@@ -238,7 +128,7 @@ pub(crate) fn read_record_bytes_as(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::incident::Usd;
+    use crate::incident::{LaunderingStep, Source, Usd};
     use chrono::NaiveDate;
 
     const VALID: &str = r#"date = 2024-05-31
