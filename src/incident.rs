@@ -128,6 +128,20 @@ pub struct Source {
 }
 
 impl Incident {
+    /// The order of "the largest thefts": amount descending, then date, then id (a full order,
+    /// so any first few are well defined).
+    pub fn largest_first(a: &Incident, b: &Incident) -> std::cmp::Ordering {
+        b.amount_usd
+            .cmp(&a.amount_usd)
+            .then(a.date.cmp(&b.date))
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
+    /// Date order, ties by id.
+    pub fn chronological(a: &Incident, b: &Incident) -> std::cmp::Ordering {
+        a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id))
+    }
+
     /// The lowest and highest theft estimates: `amount_usd` and every source's own figure.
     pub fn estimate_range(&self) -> (Usd, Usd) {
         self.sources

@@ -1,34 +1,72 @@
-//! US dollar amounts for people: `$147.5M`, `$1.46B`, `$850K`.
+//! US dollar amounts for people: `$147.5M` in tables, `$147.5 million` in prose.
 
 use crate::incident::UsdTotal;
 
+const THOUSAND: UsdTotal = 1_000;
+const MILLION: UsdTotal = 1_000_000;
+const BILLION: UsdTotal = 1_000_000_000;
+
+/// How an amount is written: `$147.5M` in tables and charts, `$147.5 million` in prose.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Compact,
+    Prose,
+}
+
 /// Compact form for tables: millions with one decimal, billions with two, thousands with one,
-/// trailing zeros dropped. Rounds half up, in integers.
+/// trailing zeros dropped.
 pub fn compact(amount: UsdTotal) -> String {
-    const THOUSAND: UsdTotal = 1_000;
-    const MILLION: UsdTotal = 1_000_000;
-    const BILLION: UsdTotal = 1_000_000_000;
-    let scaled = |unit: UsdTotal, decimals: u32| -> UsdTotal {
+    written(amount, Style::Compact)
+}
+
+/// Dollars for prose: `$1.46 billion`, `$147.5 million`, `$850,000`. Millions keep one decimal
+/// and billions two (trailing zeros dropped); smaller sums are rounded to the thousand.
+pub fn prose(amount: UsdTotal) -> String {
+    written(amount, Style::Prose)
+}
+
+/// The one money formatter. Rounds half up, in integers, saturating at the largest total (a
+/// sum is never wrapped into a small number). A unit is used once the next smaller one would
+/// write 1000: `$999.9M`, then `$1B`.
+fn written(amount: UsdTotal, style: Style) -> String {
+    // `amount` in units of `unit / 10^decimals`, rounded half up.
+    let rounded = |unit: UsdTotal, decimals: u32| -> UsdTotal {
         let step = unit / 10u128.pow(decimals);
-        (amount + step / 2) / step
+        amount.saturating_add(step / 2) / step
     };
-    let (value, decimals, suffix) = if scaled(MILLION, 1) >= 10_000 {
-        (scaled(BILLION, 2), 2, "B")
-    } else if scaled(THOUSAND, 1) >= 10_000 {
-        (scaled(MILLION, 1), 1, "M")
+    let reaches_1000 =
+        |unit: UsdTotal, decimals: u32| rounded(unit, decimals) >= 1000 * 10u128.pow(decimals);
+    let thousands_decimals = match style {
+        Style::Compact => 1,
+        Style::Prose => 0,
+    };
+    let (value, decimals, suffix) = if reaches_1000(MILLION, 1) {
+        (rounded(BILLION, 2), 2, ["B", " billion"])
+    } else if reaches_1000(THOUSAND, thousands_decimals) {
+        (rounded(MILLION, 1), 1, ["M", " million"])
+    } else if amount >= THOUSAND && style == Style::Compact {
+        (rounded(THOUSAND, 1), 1, ["K", ""])
     } else if amount >= THOUSAND {
-        (scaled(THOUSAND, 1), 1, "K")
+        return format!(
+            "${}",
+            grouped(rounded(THOUSAND, 0).saturating_mul(THOUSAND))
+        );
     } else {
         return format!("${amount}");
     };
+    let suffix = suffix[usize::from(style == Style::Prose)];
+    format!("${}{suffix}", decimal(value, decimals))
+}
+
+/// `value / 10^decimals` written out, without trailing zeros.
+fn decimal(value: UsdTotal, decimals: u32) -> String {
     let divisor = 10u128.pow(decimals);
-    let whole = value / divisor;
     let fraction = format!("{:0width$}", value % divisor, width = decimals as usize);
     let fraction = fraction.trim_end_matches('0');
     if fraction.is_empty() {
-        format!("${whole}{suffix}")
+        (value / divisor).to_string()
     } else {
-        format!("${whole}.{fraction}{suffix}")
+        format!("{}.{fraction}", value / divisor)
     }
 }
 
@@ -65,6 +103,34 @@ mod tests {
         assert_eq!(compact(1_234), "$1.2K");
         assert_eq!(compact(999), "$999");
         assert_eq!(compact(u128::from(u64::MAX)), "$18446744073.71B");
+        // Saturates rather than wraps: at the very top, half up cannot go up.
+        assert_eq!(
+            compact(UsdTotal::MAX),
+            "$340282366920938463463374607431.76B"
+        );
+    }
+
+    #[test]
+    fn prose_amounts() {
+        assert_eq!(prose(147_500_000), "$147.5 million");
+        assert_eq!(prose(1_460_000_000), "$1.46 billion");
+        assert_eq!(prose(1_455_000_000), "$1.46 billion");
+        assert_eq!(prose(850_000), "$850,000");
+        assert_eq!(prose(849_600), "$850,000");
+        assert_eq!(prose(999_999_999), "$1 billion");
+        // The next unit once this one would write 1000, as in tables.
+        assert_eq!(prose(996_000_000), "$996 million");
+        assert_eq!(prose(999_960), "$1 million");
+        assert_eq!(prose(950_000), "$950,000");
+        assert_eq!(prose(91_350_000), "$91.4 million");
+        assert_eq!(prose(7_000_000), "$7 million");
+        assert_eq!(prose(2_000_000_000), "$2 billion");
+        assert_eq!(prose(450), "$450");
+        assert_eq!(prose(0), "$0");
+        assert_eq!(
+            prose(UsdTotal::MAX),
+            "$340282366920938463463374607431.76 billion"
+        );
     }
 
     #[test]

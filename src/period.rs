@@ -208,6 +208,29 @@ impl Period {
         }
     }
 
+    /// The `n` calendar months ending with the period's last month (at least one).
+    pub fn trailing_months(&self, n: u32) -> Self {
+        let last_month = first_day_of_month(self.to);
+        let from = last_month
+            .checked_sub_months(Months::new(n.saturating_sub(1)))
+            .unwrap_or(last_month);
+        Period {
+            kind: PeriodKind::Range,
+            from,
+            to: last_day_of_month(self.to),
+        }
+    }
+
+    /// 1 January of the period's last year up to the period's last day.
+    pub fn year_to_date(&self) -> Self {
+        let from = NaiveDate::from_ymd_opt(self.to.year(), 1, 1).unwrap_or(self.from);
+        Period {
+            kind: PeriodKind::Range,
+            from,
+            to: self.to,
+        }
+    }
+
     /// The calendar months or quarters that lie wholly inside the period and have ended by
     /// `today` (a brief of a month still running would be wrong by its end), ascending.
     pub fn each(&self, each: Each, today: NaiveDate) -> Vec<Period> {

@@ -4,7 +4,7 @@
 use crate::benchmark::Benchmark;
 use crate::incident::{Incident, Keyword, Usd, UsdTotal};
 use crate::period::Period;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,11 +31,31 @@ pub struct Figures<'a> {
     pub laundering: Vec<LaunderingGroup<'a>>,
     /// Up to five largest thefts, ties by date then id.
     pub top: Vec<TopIncident<'a>>,
-    pub previous: Comparison,
-    pub year_ago: Comparison,
+    pub previous: Comparison<'a>,
+    pub year_ago: Comparison<'a>,
+    /// 1 January of the period's last year to its last day.
+    pub year_to_date: Comparison<'a>,
+    /// The same dates a year earlier, which `year_to_date` is compared with.
+    pub year_to_date_before: Comparison<'a>,
     pub cumulative: Cumulative,
+    /// Sum of the laundering groups' `usd`.
+    pub laundered_usd: UsdTotal,
+    /// The 24 calendar months ending with the period's last month, zeros included, each with
+    /// whether a laundering step is dated in it.
+    pub trend: Vec<TrendMonth<'a>>,
+    /// Every calendar year from the first record's to the period's last, zeros included.
+    pub by_year: Vec<Year<'a>>,
+    /// The twelve calendar months ending with the period's last month.
+    pub trailing_12m: Trailing<'a>,
+    /// Records in the whole data set, and the date of the newest theft among them.
+    pub records: usize,
+    pub latest: Option<NaiveDate>,
     /// Published figures whose period overlaps this one, beside our own total over their dates.
     pub benchmarks: Vec<Coverage<'a>>,
+    /// The period's thefts, largest first (see [`Incident::largest_first`]): the order a brief
+    /// lists them in. Not part of the data contract, which names records by id.
+    #[serde(skip)]
+    pub ranked: Vec<&'a Incident>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,11 +95,42 @@ pub struct TopIncident<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Comparison {
+pub struct Comparison<'a> {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub incidents: usize,
     pub total_usd: UsdTotal,
+    pub ids: Vec<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendMonth<'a> {
+    #[serde(flatten)]
+    pub month: Group<'a>,
+    /// The month's first day (its key, `2024-03`, as a date).
+    #[serde(skip)]
+    pub first_day: NaiveDate,
+    /// Whether a laundering step (of any theft) is dated in the month.
+    pub laundering: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Year<'a> {
+    #[serde(flatten)]
+    pub group: Group<'a>,
+    /// The year its key names.
+    #[serde(skip)]
+    pub year: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trailing<'a> {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub incidents: usize,
+    pub total_usd: UsdTotal,
+    pub by_vector: Vec<Group<'a>>,
+    pub by_victim_kind: Vec<Group<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -110,35 +161,44 @@ fn add(total: UsdTotal, amount: Usd) -> UsdTotal {
         .unwrap_or(UsdTotal::MAX)
 }
 
-/// Running sums for a period other than the selected one.
-struct Sum {
-    period: Period,
-    incidents: usize,
-    total_usd: UsdTotal,
+/// The sum of some records' amounts.
+pub fn total<'a>(incidents: impl IntoIterator<Item = &'a Incident>) -> UsdTotal {
+    incidents
+        .into_iter()
+        .fold(0, |sum, i| add(sum, i.amount_usd))
 }
 
-impl Sum {
+/// Running sums for a period other than the selected one.
+struct Sum<'a> {
+    period: Period,
+    tally: Tally<'a>,
+}
+
+impl<'a> Sum<'a> {
     fn new(period: Period) -> Self {
         Sum {
             period,
-            incidents: 0,
-            total_usd: 0,
+            tally: Tally::default(),
         }
     }
 
-    fn visit(&mut self, incident: &Incident) {
-        if self.period.contains(incident.date) {
-            self.incidents += 1;
-            self.total_usd = add(self.total_usd, incident.amount_usd);
+    /// Adds the record when it lies in the period; whether it did.
+    fn visit(&mut self, incident: &'a Incident) -> bool {
+        let inside = self.period.contains(incident.date);
+        if inside {
+            self.tally.add(incident);
         }
+        inside
     }
 
-    fn comparison(&self) -> Comparison {
+    fn comparison(self) -> Comparison<'a> {
+        let group = self.tally.into_group(Cow::Borrowed(""));
         Comparison {
             from: self.period.from,
             to: self.period.to,
-            incidents: self.incidents,
-            total_usd: self.total_usd,
+            incidents: group.incidents,
+            total_usd: group.total_usd,
+            ids: group.ids,
         }
     }
 }
@@ -153,22 +213,56 @@ pub fn figures<'a>(
     // and memory-bound, so each extra pass would cost as much as the grouping itself.
     let mut in_period: Vec<&Incident> = Vec::new();
     let (mut previous, mut year_ago) = (Sum::new(period.previous()), Sum::new(period.year_ago()));
-    let mut cumulative = Sum::new(Period {
+    let year_to_date = period.year_to_date();
+    let (mut ytd, mut ytd_before) = (Sum::new(year_to_date), Sum::new(year_to_date.year_ago()));
+    let cumulative = Period {
         to: period.to,
         from: NaiveDate::MIN,
         ..period
-    });
-    let mut since: Option<NaiveDate> = None;
+    };
+    let (mut cumulative_incidents, mut cumulative_usd) = (0, 0);
+    let (mut since, mut latest): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     let mut routes = Routes::default();
+    let trend_span = period.trailing_months(24);
+    let mut trend = MonthTallies::new(trend_span);
+    let mut laundering_months = vec![false; trend.months.len()];
+    let mut trailing = Sum::new(period.trailing_months(12));
+    let (mut trailing_vectors, mut trailing_kinds) = (KeywordTallies::new(), KeywordTallies::new());
+    let mut years: BTreeMap<i32, Tally> = BTreeMap::new();
     for incident in incidents {
         if period.contains(incident.date) {
             in_period.push(incident);
         }
         previous.visit(incident);
         year_ago.visit(incident);
-        cumulative.visit(incident);
+        ytd.visit(incident);
+        ytd_before.visit(incident);
+        if cumulative.contains(incident.date) {
+            cumulative_incidents += 1;
+            cumulative_usd = add(cumulative_usd, incident.amount_usd);
+        }
         since = Some(since.map_or(incident.date, |d| d.min(incident.date)));
+        latest = Some(latest.map_or(incident.date, |d| d.max(incident.date)));
         routes.visit(incident, period);
+        if trend_span.contains(incident.date) {
+            trend.add(incident);
+        }
+        for step in &incident.laundering {
+            let date = step.effective_date(incident.date);
+            if let Some(month) = trend_span
+                .contains(date)
+                .then(|| trend.index(date))
+                .flatten()
+                .and_then(|i| laundering_months.get_mut(i))
+            {
+                *month = true;
+            }
+        }
+        if trailing.visit(incident) {
+            trailing_vectors.add(incident.vector, incident);
+            trailing_kinds.add(incident.victim_kind, incident);
+        }
+        years.entry(incident.date.year()).or_default().add(incident);
     }
     // In id order, every grouping collects its ids already sorted. Loaded records come sorted by
     // id, so the (cache-unfriendly) sort only runs for other callers.
@@ -199,6 +293,10 @@ pub fn figures<'a>(
         sources.add(incident);
     }
     amounts.sort_unstable();
+    let laundering = routes.groups();
+    let trailing = trailing.comparison();
+    let mut ranked = in_period.clone();
+    ranked.sort_by(|a, b| Incident::largest_first(a, b));
 
     Figures {
         period: PeriodSpan {
@@ -217,21 +315,64 @@ pub fn figures<'a>(
         by_victim_kind: kinds.groups(),
         by_attribution: attributions.groups(),
         by_source: sources.groups(),
-        laundering: routes.groups(),
-        top: top(&in_period),
+        laundered_usd: laundering
+            .iter()
+            .fold(0, |sum: UsdTotal, l| sum.saturating_add(l.usd)),
+        laundering,
+        top: top(&ranked),
         previous: previous.comparison(),
         year_ago: year_ago.comparison(),
+        year_to_date: ytd.comparison(),
+        year_to_date_before: ytd_before.comparison(),
         cumulative: Cumulative {
             since,
-            incidents: cumulative.incidents,
-            total_usd: cumulative.total_usd,
+            incidents: cumulative_incidents,
+            total_usd: cumulative_usd,
         },
+        trend: trend
+            .months
+            .clone()
+            .into_iter()
+            .zip(trend.groups())
+            .zip(laundering_months)
+            .map(|((first_day, month), laundering)| TrendMonth {
+                month,
+                first_day,
+                laundering,
+            })
+            .collect(),
+        by_year: by_year(years, period),
+        trailing_12m: Trailing {
+            from: trailing.from,
+            to: trailing.to,
+            incidents: trailing.incidents,
+            total_usd: trailing.total_usd,
+            by_vector: trailing_vectors.groups(),
+            by_victim_kind: trailing_kinds.groups(),
+        },
+        records: incidents.len(),
+        latest,
         benchmarks: coverage(incidents, period, benchmarks),
+        ranked,
     }
 }
 
-fn total(incidents: &[&Incident]) -> UsdTotal {
-    incidents.iter().fold(0, |sum, i| add(sum, i.amount_usd))
+/// Each year from the first record's to the period's last (or the first record's, when it is
+/// later), zeros included.
+fn by_year<'a>(mut years: BTreeMap<i32, Tally<'a>>, period: Period) -> Vec<Year<'a>> {
+    let Some(first) = years.keys().next().copied() else {
+        return Vec::new();
+    };
+    let last = period.to.year().max(first);
+    (first..=last)
+        .map(|year| Year {
+            group: years
+                .remove(&year)
+                .unwrap_or_default()
+                .into_group(Cow::Owned(year.to_string())),
+            year,
+        })
+        .collect()
 }
 
 fn median(sorted: &[Usd]) -> UsdTotal {
@@ -256,8 +397,12 @@ impl<'a> Tally<'a> {
         self.ids.push(&incident.id);
     }
 
-    /// Ids arrive in ascending order because the thefts are visited in id order.
-    fn into_group(self, key: Cow<'a, str>) -> Group<'a> {
+    /// Ids arrive in ascending order when the thefts are visited in id order, as loading
+    /// gives them; other callers' are sorted here.
+    fn into_group(mut self, key: Cow<'a, str>) -> Group<'a> {
+        if !self.ids.is_sorted() {
+            self.ids.sort_unstable();
+        }
         Group {
             key,
             incidents: self.incidents,
@@ -352,10 +497,17 @@ impl<'a> MonthTallies<'a> {
         MonthTallies { months, tallies }
     }
 
+    /// The index of `date`'s month, for a date not before the first month.
+    fn index(&self, date: NaiveDate) -> Option<usize> {
+        // Months are ascending first days, so the date's month is the last one not after it.
+        self.months.partition_point(|m| *m <= date).checked_sub(1)
+    }
+
     fn add(&mut self, incident: &'a Incident) {
-        // Months are ascending first days, so the theft's month is the last one not after it.
-        let index = self.months.partition_point(|m| *m <= incident.date);
-        if let Some(tally) = index.checked_sub(1).and_then(|i| self.tallies.get_mut(i)) {
+        if let Some(tally) = self
+            .index(incident.date)
+            .and_then(|i| self.tallies.get_mut(i))
+        {
             tally.add(incident);
         }
     }
@@ -420,22 +572,11 @@ impl<'a> Routes<'a> {
     }
 }
 
-fn top<'a>(incidents: &[&'a Incident]) -> Vec<TopIncident<'a>> {
-    // Largest first, ties by date then id: a full order, so the first five are well defined.
-    let rank = |a: &&Incident, b: &&Incident| {
-        b.amount_usd
-            .cmp(&a.amount_usd)
-            .then(a.date.cmp(&b.date))
-            .then_with(|| a.id.cmp(&b.id))
-    };
-    let mut ranked: Vec<&Incident> = incidents.to_vec();
-    if ranked.len() > 5 {
-        ranked.select_nth_unstable_by(4, rank);
-        ranked.truncate(5);
-    }
-    ranked.sort_by(rank);
+/// The first five of the thefts ranked largest first.
+fn top<'a>(ranked: &[&'a Incident]) -> Vec<TopIncident<'a>> {
     ranked
-        .into_iter()
+        .iter()
+        .take(5)
         .map(|i| TopIncident {
             id: &i.id,
             date: i.date,
@@ -459,7 +600,7 @@ fn coverage<'a>(
                 .filter(|i| b.from <= i.date && i.date <= b.to)
                 .collect();
             ours.sort_by(|x, y| x.id.cmp(&y.id));
-            let our_total = total(&ours);
+            let our_total = total(ours.iter().copied());
             let theirs = UsdTotal::from(b.amount_usd.0);
             Coverage {
                 benchmark: b,

@@ -40,14 +40,9 @@ pub fn run(args: &ListArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         .filter(|i| period.is_none_or(|p| p.contains(i.date)))
         .collect();
     match args.sort {
-        SortKey::Date => selected.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id))),
-        // Largest first; ties by date then id, as the brief's "top" list orders them.
-        SortKey::Amount => selected.sort_by(|a, b| {
-            b.amount_usd
-                .cmp(&a.amount_usd)
-                .then(a.date.cmp(&b.date))
-                .then(a.id.cmp(&b.id))
-        }),
+        SortKey::Date => selected.sort_by(|a, b| Incident::chronological(a, b)),
+        // As the brief's "top" list orders them.
+        SortKey::Amount => selected.sort_by(|a, b| Incident::largest_first(a, b)),
     }
     let text = match args.format {
         ListFormat::Table => table(&selected),

@@ -5,18 +5,17 @@
 //! Text is laid out with the bundled Noto Sans metrics (plotters' `ab_glyph` font backend), so
 //! the SVG never depends on the fonts of the machine that builds it.
 
-use super::view::{RecordLink, link, trailing_months};
+use super::records::{ById, RecordLink};
 use super::words;
 use crate::benchmark::Benchmark;
-use crate::incident::{Incident, Keyword, UsdTotal};
+use crate::incident::UsdTotal;
 use crate::money::compact;
 use crate::period::{Period, last_day_of_month};
-use crate::stats::Figures;
+use crate::stats::{Figures, Group};
 use crate::text::one_line;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use plotters::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The bundled font: the charts' text is measured with it and the HTML names it first.
 pub const FONT_REGULAR: &[u8] = include_bytes!("fonts/NotoSans-Regular.ttf");
@@ -125,36 +124,16 @@ impl Drawing {
 #[derive(Debug, Serialize)]
 pub struct ChartRow {
     pub cells: Vec<String>,
-    /// The largest records behind the row (at most [`NAMED`]), in date order.
+    /// The largest records behind the row (at most [`super::records::NAMED`]), in date order.
     pub records: Vec<RecordLink>,
     /// How many more records the row holds beyond those named.
     pub more: usize,
 }
 
-/// How many records a figure or a chart row names: the largest, so that a brief over a large
-/// data set stays a brief (and lists the rest by count).
-pub const NAMED: usize = 12;
-
-/// The [`NAMED`] largest of `records` as links in date order, and how many are left unnamed.
-pub fn named(mut records: Vec<&Incident>) -> (Vec<RecordLink>, usize) {
-    let more = records.len().saturating_sub(NAMED);
-    if more > 0 {
-        records.sort_by(|a, b| {
-            b.amount_usd
-                .cmp(&a.amount_usd)
-                .then(a.date.cmp(&b.date))
-                .then(a.id.cmp(&b.id))
-        });
-        records.truncate(NAMED);
-    }
-    records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    (records.into_iter().map(link).collect(), more)
-}
-
 impl ChartRow {
-    /// A row of cells and the records behind it, naming the largest (see [`named`]).
-    fn new(cells: Vec<String>, records: Vec<&Incident>) -> Self {
-        let (records, more) = named(records);
+    /// A row of cells and the records behind `ids`, naming the largest.
+    fn new(cells: Vec<String>, ids: &[&str], by_id: &ById<'_>) -> Self {
+        let (records, more) = by_id.named(ids);
         ChartRow {
             cells,
             records,
@@ -195,42 +174,25 @@ pub struct Bar {
 
 /// Stolen per month over the 24 months ending with the period, the period's months drawn darker
 /// and outlined, months with laundering but no theft marked at the foot.
-pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -> Chart {
-    let span = trailing_months(period, 24);
-    let mut months: BTreeMap<NaiveDate, (UsdTotal, Vec<&Incident>, bool)> = span
-        .months()
-        .into_iter()
-        .map(|m| (m, (0, Vec::new(), false)))
-        .collect();
-    let month_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
-    for incident in incidents {
-        if let Some(entry) = months.get_mut(&month_of(incident.date)) {
-            entry.0 += UsdTotal::from(incident.amount_usd.0);
-            entry.1.push(incident);
-        }
-        for step in &incident.laundering {
-            if let Some(entry) = months.get_mut(&month_of(step.effective_date(incident.date))) {
-                entry.2 = true;
-            }
-        }
-    }
-    let bars: Vec<Bar> = months
+pub fn monthly_trend(f: &Figures<'_>, period: Period, by_id: &ById<'_>) -> Chart {
+    let span = period.trailing_months(24);
+    let bars: Vec<Bar> = f
+        .trend
         .iter()
-        .map(|(month, (total, records, laundering))| Bar {
-            label: month.format("%b %Y").to_string(),
-            value: *total,
+        .map(|m| Bar {
+            label: m.first_day.format("%b %Y").to_string(),
+            value: m.month.total_usd,
             // Every month the period touches.
-            highlight: *month <= period.to && period.from <= last_day_of_month(*month),
-            foot_marker: *laundering && records.is_empty(),
+            highlight: m.first_day <= period.to && period.from <= last_day_of_month(m.first_day),
+            foot_marker: m.laundering && m.month.incidents == 0,
         })
         .collect();
-    let in_period: UsdTotal = bars.iter().filter(|b| b.highlight).map(|b| b.value).sum();
     let peak = bars.iter().max_by_key(|b| b.value);
     let alt = format!(
-        "Bar chart of US dollars stolen per month from {} to {}. The period's months are drawn darker: {} stolen in them. {}",
+        "Bar chart of US dollars stolen per month from {} to {}. The period's months are drawn darker: {} stolen in the period. {}",
         span.from.format("%B %Y"),
         span.to.format("%B %Y"),
-        words::money(in_period),
+        words::money(f.total_usd),
         match peak {
             Some(p) if p.value > 0 => format!(
                 "The largest month is {} with {}.",
@@ -250,21 +212,17 @@ pub fn monthly_trend(incidents: &[Incident], period: Period, _f: &Figures<'_>) -
         markers: Vec::new(),
         label_every: 4,
     };
-    let rows = months
-        .into_iter()
-        .map(|(month, (total, mut records, laundering))| {
-            records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-            let mut cells = vec![
-                month.format("%Y-%m").to_string(),
-                records.len().to_string(),
-                compact(total),
+    let rows = f
+        .trend
+        .iter()
+        .map(|m| {
+            let cells = vec![
+                m.month.key.to_string(),
+                m.month.incidents.to_string(),
+                compact(m.month.total_usd),
+                if m.laundering { "yes" } else { "" }.to_owned(),
             ];
-            cells.push(if laundering {
-                "yes".into()
-            } else {
-                String::new()
-            });
-            ChartRow::new(cells, records)
+            ChartRow::new(cells, &m.month.ids, by_id)
         })
         .collect();
     Chart {
@@ -290,20 +248,17 @@ pub struct Marker {
 }
 
 /// Our total per calendar year beside each publisher's own figure for that year.
-pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) -> Chart {
-    let Some(first) = incidents.iter().map(|i| i.date.year()).min() else {
+pub fn annual(
+    f: &Figures<'_>,
+    period: Period,
+    benchmarks: &[Benchmark],
+    by_id: &ById<'_>,
+) -> Chart {
+    let (Some(first), Some(last)) = (f.by_year.first(), f.by_year.last()) else {
         return empty_chart("annual", "Stolen per year");
     };
-    let last = period.to.year().max(first);
-    let years: Vec<i32> = (first..=last).collect();
-    let mut totals: BTreeMap<i32, (UsdTotal, Vec<&Incident>)> =
-        years.iter().map(|y| (*y, (0, Vec::new()))).collect();
-    for incident in incidents {
-        if let Some(entry) = totals.get_mut(&incident.date.year()) {
-            entry.0 += UsdTotal::from(incident.amount_usd.0);
-            entry.1.push(incident);
-        }
-    }
+    let (first, last) = (first.year, last.year);
+    let years: Vec<i32> = f.by_year.iter().map(|y| y.year).collect();
     // Only figures a publisher gives for exactly one calendar year compare with a yearly bar.
     let yearly: Vec<&Benchmark> = benchmarks
         .iter()
@@ -329,12 +284,13 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
             })
         })
         .collect();
-    let bars: Vec<Bar> = totals
+    let bars: Vec<Bar> = f
+        .by_year
         .iter()
-        .map(|(year, (total, _))| Bar {
-            label: year.to_string(),
-            value: *total,
-            highlight: *year == period.to.year(),
+        .map(|y| Bar {
+            label: y.year.to_string(),
+            value: y.group.total_usd,
+            highlight: y.year == period.to.year(),
             foot_marker: false,
         })
         .collect();
@@ -344,22 +300,22 @@ pub fn annual(incidents: &[Incident], period: Period, benchmarks: &[Benchmark]) 
         markers: publishers_with(&publishers, &markers),
         label_every: 1,
     };
-    let rows = totals
-        .into_iter()
-        .map(|(year, (total, mut records))| {
-            records.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let rows = f
+        .by_year
+        .iter()
+        .map(|y| {
             let published: Vec<String> = yearly
                 .iter()
-                .filter(|b| b.from.year() == year)
+                .filter(|b| b.from.year() == y.year)
                 .map(|b| format!("{} {}", b.publisher, compact(b.amount_usd.0.into())))
                 .collect();
             let cells = vec![
-                year.to_string(),
-                records.len().to_string(),
-                compact(total),
+                y.year.to_string(),
+                y.group.incidents.to_string(),
+                compact(y.group.total_usd),
                 published.join("; "),
             ];
-            ChartRow::new(cells, records)
+            ChartRow::new(cells, &y.group.ids, by_id)
         })
         .collect();
     Chart {
@@ -402,25 +358,18 @@ fn short_name(publisher: &str) -> String {
         .to_owned()
 }
 
-/// Attack vectors over the trailing twelve months, by dollars.
-pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
-    let mut groups: BTreeMap<&'static str, (UsdTotal, Vec<&Incident>)> = BTreeMap::new();
-    for incident in incidents {
-        let entry = groups.entry(incident.vector.as_str()).or_default();
-        entry.0 += UsdTotal::from(incident.amount_usd.0);
-        entry.1.push(incident);
-    }
-    let mut list: Vec<(&str, UsdTotal, Vec<&Incident>)> =
-        groups.into_iter().map(|(k, (t, r))| (k, t, r)).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+/// Attack vectors over the trailing twelve months, by dollars (groups come largest first).
+pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
+    let trailing = &f.trailing_12m;
+    let list: &[Group<'_>] = &trailing.by_vector;
     let title = format!(
         "How they got in: {} to {}",
-        span.from.format("%b %Y"),
-        span.to.format("%b %Y")
+        trailing.from.format("%b %Y"),
+        trailing.to.format("%b %Y")
     );
     let bars: Vec<(String, UsdTotal)> = list
         .iter()
-        .map(|(k, t, _)| (k.replace('-', " "), *t))
+        .map(|g| (g.key.replace('-', " "), g.total_usd))
         .collect();
     let drawing = Drawing::Rows {
         title: title.clone(),
@@ -430,7 +379,7 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
         id: "vectors",
         alt: format!(
             "Horizontal bar chart of US dollars stolen by attack vector over the twelve months to {}. {}",
-            span.to.format("%B %Y"),
+            trailing.to.format("%B %Y"),
             bars.first()
                 .map(|(k, t)| format!("The largest is {k}, with {}.", words::money(*t)))
                 .unwrap_or_default()
@@ -439,10 +388,14 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
         columns: vec!["vector", "thefts", "stolen"],
         numeric: vec![false, true, true],
         rows: list
-            .into_iter()
-            .map(|(k, t, records)| {
-                let cells = vec![k.replace('-', " "), records.len().to_string(), compact(t)];
-                ChartRow::new(cells, records)
+            .iter()
+            .map(|g| {
+                let cells = vec![
+                    g.key.replace('-', " "),
+                    g.incidents.to_string(),
+                    compact(g.total_usd),
+                ];
+                ChartRow::new(cells, &g.ids, by_id)
             })
             .collect(),
         file: String::new(),
@@ -453,7 +406,7 @@ pub fn vectors(incidents: &[&Incident], span: Period) -> Chart {
 }
 
 /// Laundering services used in the period, by dollars moved.
-pub fn laundering(f: &Figures<'_>, by_id: &super::records::ById<'_>) -> Chart {
+pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
     let title = "Laundering in the period, by service".to_owned();
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
@@ -486,8 +439,8 @@ pub fn laundering(f: &Figures<'_>, by_id: &super::records::ById<'_>) -> Chart {
         rows: f
             .laundering
             .iter()
-            .map(|l| ChartRow {
-                cells: vec![
+            .map(|l| {
+                let cells = vec![
                     l.service.to_owned(),
                     l.method.replace('-', " "),
                     l.steps.to_string(),
@@ -496,9 +449,8 @@ pub fn laundering(f: &Figures<'_>, by_id: &super::records::ById<'_>) -> Chart {
                     } else {
                         "not reported".into()
                     },
-                ],
-                records: named(l.ids.iter().filter_map(|id| by_id.get(id)).collect()).0,
-                more: l.ids.len().saturating_sub(NAMED),
+                ];
+                ChartRow::new(cells, &l.ids, by_id)
             })
             .collect(),
         file: String::new(),

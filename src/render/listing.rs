@@ -63,10 +63,7 @@ pub fn table(incidents: &[&Incident]) -> String {
     for row in &rows {
         line(row);
     }
-    let total: UsdTotal = incidents
-        .iter()
-        .map(|i| UsdTotal::from(i.amount_usd.0))
-        .sum();
+    let total = crate::stats::total(incidents.iter().copied());
     let _ = writeln!(
         out,
         "\n{} incident{}, {}",

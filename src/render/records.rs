@@ -1,7 +1,55 @@
-//! Finding records by id, for the view and the charts that name them.
+//! Records as a brief names them, for the view and the charts alike: found by id, linked by
+//! anchor, and the largest few named where a figure rests on many.
 
+use super::words;
 use crate::incident::Incident;
+use crate::text::one_line;
+use serde::Serialize;
 use std::collections::HashMap;
+
+/// A link to a record cited in the brief: its victim and its anchor.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordLink {
+    pub id: String,
+    pub victim: String,
+    pub anchor: String,
+    pub date: String,
+}
+
+/// A record as a figure names it: its victim on one line, its anchor and its date.
+pub fn link(incident: &Incident) -> RecordLink {
+    RecordLink {
+        id: incident.id.clone(),
+        victim: one_line(&incident.victim),
+        anchor: anchor(&incident.id),
+        date: words::date(incident.date),
+    }
+}
+
+/// The HTML anchor of a record: ids are file stems, which validation keeps to one visible line;
+/// anything but ASCII letters, digits and hyphens is dropped so the anchor is always a plain token.
+pub fn anchor(id: &str) -> String {
+    let token: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("rec-{token}")
+}
+
+/// How many records a figure or a chart row names: the largest, so that a brief over a large
+/// data set stays a brief (and lists the rest by count).
+pub const NAMED: usize = 12;
+
+/// The [`NAMED`] largest of `records` as links in date order, and how many are left unnamed.
+pub fn named(mut records: Vec<&Incident>) -> (Vec<RecordLink>, usize) {
+    let more = records.len().saturating_sub(NAMED);
+    if more > 0 {
+        records.sort_by(|a, b| Incident::largest_first(a, b));
+        records.truncate(NAMED);
+    }
+    records.sort_by(|a, b| Incident::chronological(a, b));
+    (records.into_iter().map(link).collect(), more)
+}
 
 /// Records by id. Loading hands records over sorted by id, and then an id is found by binary
 /// search: building a map of 100 000 ids cost a tenth of a year brief's view. Records in any
@@ -28,6 +76,16 @@ impl<'a> ById<'a> {
                 .and_then(|at| incidents.get(at)),
             ById::Map(map) => map.get(id).copied(),
         }
+    }
+
+    /// The records behind a figure's ids (every id a figure holds is a record's).
+    pub fn all(&self, ids: &[&str]) -> Vec<&'a Incident> {
+        ids.iter().filter_map(|id| self.get(id)).collect()
+    }
+
+    /// The [`NAMED`] largest of the records behind `ids`, and how many are left unnamed.
+    pub fn named(&self, ids: &[&str]) -> (Vec<RecordLink>, usize) {
+        named(self.all(ids))
     }
 }
 

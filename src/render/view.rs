@@ -6,18 +6,18 @@
 //! Markdown template engine escapes every value it prints (see `templates`).
 
 use super::charts::{self, Chart};
-use super::records::ById;
+use super::records::{ById, anchor, link, named};
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::{Attribution, Incident, Keyword, UsdTotal};
-use crate::period::{
-    Period, PeriodKind, first_day_of_month, last_day_of_month, same_day_year_earlier,
-};
-use crate::stats::{Figures, figures};
+use crate::period::{Period, PeriodKind};
+use crate::stats::{self, Comparison, Figures, figures};
 use crate::text::one_line;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub use super::records::RecordLink;
 
 /// How many of the period's thefts the brief's table lists: a year of a large data set would
 /// otherwise make a table nobody reads; the rest are counted, and `heistbrief list` shows them.
@@ -134,15 +134,6 @@ pub struct KeyFigures {
     pub coverage: Vec<CoverageLine>,
 }
 
-/// A link to a record cited in the brief: its victim and its anchor.
-#[derive(Clone, Debug, Serialize)]
-pub struct RecordLink {
-    pub id: String,
-    pub victim: String,
-    pub anchor: String,
-    pub date: String,
-}
-
 #[derive(Debug, Serialize)]
 pub struct CoverageLine {
     pub publisher: String,
@@ -246,34 +237,21 @@ pub fn brief(
 
     // The period's thefts, largest first: the order the brief's table shows them, which is the
     // order their sources are numbered in.
-    let mut in_period: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| period.contains(i.date))
-        .collect();
-    in_period.sort_by(|a, b| {
-        b.amount_usd
-            .cmp(&a.amount_usd)
-            .then(a.date.cmp(&b.date))
-            .then(a.id.cmp(&b.id))
-    });
+    let mut in_period: Vec<&Incident> = f.ranked.clone();
     let unlisted: Vec<&Incident> = in_period.split_off(in_period.len().min(LISTED));
     let rows: Vec<IncidentRow> = in_period.iter().map(|i| cite.row(i)).collect();
     cite.listed = in_period.iter().map(|i| i.id.as_str()).collect();
 
     let laundering = laundering_rows(&f, &mut cite, period);
-    let key = key_figures(incidents, period, &f, &mut cite);
-    let trailing = trailing_months(period, 12);
-    let trailing_set: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| trailing.contains(i.date))
-        .collect();
-    let trend = charts::monthly_trend(incidents, period, &f);
+    let key = key_figures(period, &f, &mut cite);
+    let trailing = &f.trailing_12m;
+    let trend = charts::monthly_trend(&f, period, &by_id);
     for id in trend.record_ids() {
         cite.record(&id);
     }
-    let mut charts = vec![trend, charts::annual(incidents, period, benchmarks)];
-    if !trailing_set.is_empty() {
-        charts.push(charts::vectors(&trailing_set, trailing));
+    let mut charts = vec![trend, charts::annual(&f, period, benchmarks, &by_id)];
+    if trailing.incidents > 0 {
+        charts.push(charts::vectors(&f, &by_id));
     }
     if !f.laundering.is_empty() {
         charts.push(charts::laundering(&f, &by_id));
@@ -313,26 +291,12 @@ pub fn brief(
         },
         version: options.version.clone(),
         generated_on: options.generated_on.map(words::date),
-        data_as_of: incidents.iter().map(|i| i.date).max().map(words::date),
-        records: incidents.len(),
+        data_as_of: f.latest.map(words::date),
+        records: f.records,
         vectors: shares(&f.by_vector, f.total_usd, humanize),
-        vectors_12m: shares(
-            &keyword_groups(&trailing_set, |i| i.vector.as_str()),
-            trailing_set
-                .iter()
-                .map(|i| UsdTotal::from(i.amount_usd.0))
-                .sum(),
-            humanize,
-        ),
+        vectors_12m: shares(&trailing.by_vector, trailing.total_usd, humanize),
         victim_kinds: shares(&f.by_victim_kind, f.total_usd, humanize),
-        victim_kinds_12m: shares(
-            &keyword_groups(&trailing_set, |i| i.victim_kind.as_str()),
-            trailing_set
-                .iter()
-                .map(|i| UsdTotal::from(i.amount_usd.0))
-                .sum(),
-            humanize,
-        ),
+        victim_kinds_12m: shares(&trailing.by_victim_kind, trailing.total_usd, humanize),
         trailing_12m: SpanView {
             from: words::date(trailing.from),
             to: words::date(trailing.to),
@@ -343,12 +307,7 @@ pub fn brief(
         key,
         incidents: rows,
         incidents_more: unlisted.len(),
-        incidents_more_total: words::money(
-            unlisted
-                .iter()
-                .map(|i| UsdTotal::from(i.amount_usd.0))
-                .sum(),
-        ),
+        incidents_more_total: words::money(stats::total(unlisted)),
         laundering,
         cited: cite.cited_rows(),
         sources: cite.sources,
@@ -440,29 +399,9 @@ impl<'a> Citations<'a> {
             .copied()
             .filter(|i| !self.listed.contains(i.id.as_str()))
             .collect();
-        order.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        order.sort_by(|a, b| Incident::chronological(a, b));
         order.into_iter().map(|i| self.row(i)).collect()
     }
-}
-
-/// A record as a figure names it: its victim on one line, its anchor and its date.
-pub fn link(incident: &Incident) -> RecordLink {
-    RecordLink {
-        id: incident.id.clone(),
-        victim: one_line(&incident.victim),
-        anchor: anchor(&incident.id),
-        date: words::date(incident.date),
-    }
-}
-
-/// The HTML anchor of a record: ids are file stems, which validation keeps to one visible line;
-/// anything but ASCII letters, digits and hyphens is dropped so the anchor is always a plain token.
-pub fn anchor(id: &str) -> String {
-    let token: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    format!("rec-{token}")
 }
 
 /// `private-key-compromise` as `private key compromise`.
@@ -479,108 +418,51 @@ pub fn period_name(period: Period) -> String {
     }
 }
 
-/// The `n` calendar months ending with the period's last month.
-pub fn trailing_months(period: Period, n: u32) -> Period {
-    let last_month = first_day_of_month(period.to);
-    let from = last_month
-        .checked_sub_months(Months::new(n - 1))
-        .unwrap_or(last_month);
-    Period {
-        kind: PeriodKind::Range,
-        from,
-        to: last_day_of_month(period.to),
-    }
-}
-
-fn sum(
-    incidents: &[Incident],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> (usize, UsdTotal, Vec<&Incident>) {
-    let matched: Vec<&Incident> = incidents
-        .iter()
-        .filter(|i| from <= i.date && i.date <= to)
-        .collect();
-    let total = matched.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum();
-    (matched.len(), total, matched)
-}
-
+/// A comparison period as the brief words it, against `now` (incidents, dollars), naming the
+/// largest records behind it.
 fn compare<'a>(
     name: String,
-    from: NaiveDate,
-    to: NaiveDate,
-    records: Vec<&'a Incident>,
+    c: &Comparison<'_>,
     now: (usize, UsdTotal),
     cite: &mut Citations<'a>,
 ) -> CompareView {
-    let total: UsdTotal = records.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum();
-    let mut sorted = records;
-    sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let (records, more) = cite.by_id.named(&c.ids);
+    for l in &records {
+        cite.record(&l.id);
+    }
     CompareView {
         name,
-        from: words::date(from),
-        to: words::date(to),
-        incidents: sorted.len(),
-        thefts: words::thefts(sorted.len()),
-        total_usd: total,
-        total: words::money(total),
-        change: words::change(now.1, now.0, total, sorted.len()),
-        records: {
-            let (links, _) = charts::named(sorted.clone());
-            for l in &links {
-                cite.record(&l.id);
-            }
-            links
-        },
-        more: sorted.len().saturating_sub(charts::NAMED),
+        from: words::date(c.from),
+        to: words::date(c.to),
+        incidents: c.incidents,
+        thefts: words::thefts(c.incidents),
+        total_usd: c.total_usd,
+        total: words::money(c.total_usd),
+        change: words::change(now.1, now.0, c.total_usd, c.incidents),
+        records,
+        more,
     }
 }
 
-fn key_figures<'a>(
-    incidents: &'a [Incident],
-    period: Period,
-    f: &Figures<'_>,
-    cite: &mut Citations<'a>,
-) -> KeyFigures {
+/// A span of dates as a brief names it: `1 January 2024 to 31 March 2024`.
+fn span_name(c: &Comparison<'_>) -> String {
+    format!("{} to {}", words::date(c.from), words::date(c.to))
+}
+
+fn key_figures<'a>(period: Period, f: &Figures<'_>, cite: &mut Citations<'a>) -> KeyFigures {
     let now = (f.incidents, f.total_usd);
-    let previous = period.previous();
-    let year_ago = period.year_ago();
-    let records_between = |p: Period| sum(incidents, p.from, p.to).2;
-    let ytd_from = NaiveDate::from_ymd_opt(period.to.year(), 1, 1).unwrap_or(period.from);
-    let (ytd_count, ytd_total, ytd_records) = sum(incidents, ytd_from, period.to);
-    let (before_from, before_to) = (
-        same_day_year_earlier(ytd_from),
-        same_day_year_earlier(period.to),
-    );
+    let ytd = (f.year_to_date.incidents, f.year_to_date.total_usd);
     // Records are cited (and their sources numbered) in the order the brief names them.
-    let previous = compare(
-        period_name(previous),
-        previous.from,
-        previous.to,
-        records_between(previous),
-        now,
-        cite,
-    );
-    let year_ago_view = compare(
-        period_name(year_ago),
-        year_ago.from,
-        year_ago.to,
-        records_between(year_ago),
-        now,
-        cite,
-    );
+    let previous = compare(period_name(period.previous()), &f.previous, now, cite);
+    let year_ago_view = compare(period_name(period.year_ago()), &f.year_ago, now, cite);
     // Compared with the year to date: its `change` says how the year to date compares.
     let year_to_date_before = compare(
-        format!("{} to {}", words::date(before_from), words::date(before_to)),
-        before_from,
-        before_to,
-        sum(incidents, before_from, before_to).2,
-        (ytd_count, ytd_total),
+        span_name(&f.year_to_date_before),
+        &f.year_to_date_before,
+        ytd,
         cite,
     );
-    let period_records = records_between(period);
-    let (in_period, more) = charts::named(period_records);
-    let laundered: UsdTotal = f.laundering.iter().map(|l| l.usd).sum();
+    let (in_period, more) = named(f.ranked.clone());
     KeyFigures {
         incidents: f.incidents,
         thefts: words::thefts(f.incidents),
@@ -595,21 +477,14 @@ fn key_figures<'a>(
         year_to_date: CompareView {
             // The change against the same dates a year earlier, worded once, for both views.
             change: year_to_date_before.change.clone(),
-            ..compare(
-                format!("{} to {}", words::date(ytd_from), words::date(period.to)),
-                ytd_from,
-                period.to,
-                ytd_records,
-                (ytd_count, ytd_total),
-                cite,
-            )
+            ..compare(span_name(&f.year_to_date), &f.year_to_date, ytd, cite)
         },
         year_to_date_before,
         cumulative_since: f.cumulative.since.map(words::date),
         cumulative_incidents: f.cumulative.incidents,
         cumulative_thefts: words::thefts(f.cumulative.incidents),
         cumulative_total: words::money(f.cumulative.total_usd),
-        laundering_total: (laundered > 0).then(|| words::money(laundered)),
+        laundering_total: (f.laundered_usd > 0).then(|| words::money(f.laundered_usd)),
         coverage: f
             .benchmarks
             .iter()
@@ -638,9 +513,7 @@ fn laundering_rows<'a>(
         .map(|l| {
             // Named like every other figure's records, the largest first: a service used by
             // thousands of thefts stays one line of the brief.
-            let origins: Vec<&Incident> =
-                l.ids.iter().filter_map(|id| cite.by_id.get(id)).collect();
-            let (links, more) = charts::named(origins);
+            let (links, more) = cite.by_id.named(&l.ids);
             let from = links
                 .into_iter()
                 .filter_map(|link| {
@@ -669,29 +542,6 @@ fn laundering_rows<'a>(
         .collect()
 }
 
-fn keyword_groups<'a>(
-    incidents: &[&'a Incident],
-    key: impl Fn(&Incident) -> &'static str,
-) -> Vec<crate::stats::Group<'a>> {
-    let mut groups: BTreeMap<&'static str, crate::stats::Group<'a>> = BTreeMap::new();
-    for incident in incidents {
-        let group = groups
-            .entry(key(incident))
-            .or_insert_with(|| crate::stats::Group {
-                key: key(incident).into(),
-                incidents: 0,
-                total_usd: 0,
-                ids: Vec::new(),
-            });
-        group.incidents += 1;
-        group.total_usd += UsdTotal::from(incident.amount_usd.0);
-        group.ids.push(&incident.id);
-    }
-    let mut list: Vec<_> = groups.into_values().collect();
-    list.sort_by(|a, b| b.total_usd.cmp(&a.total_usd).then(a.key.cmp(&b.key)));
-    list
-}
-
 fn shares(
     groups: &[crate::stats::Group<'_>],
     total: UsdTotal,
@@ -705,9 +555,7 @@ fn shares(
             incidents: g.incidents,
             total_usd: g.total_usd,
             total: words::money(g.total_usd),
-            percent: (g.total_usd * 100 + total / 2)
-                .checked_div(total)
-                .unwrap_or(0),
+            percent: words::percent(g.total_usd, total),
             share: words::share(g.total_usd, total),
         })
         .collect()

@@ -3,41 +3,8 @@
 use crate::incident::UsdTotal;
 use chrono::NaiveDate;
 
-/// Dollars for prose: `$1.46 billion`, `$147.5 million`, `$850,000`. Millions keep one decimal
-/// and billions two (trailing zeros dropped); smaller sums are rounded to the thousand. Rounds
-/// half up, in integers.
-pub fn money(amount: UsdTotal) -> String {
-    const THOUSAND: UsdTotal = 1_000;
-    const MILLION: UsdTotal = 1_000_000;
-    const BILLION: UsdTotal = 1_000_000_000;
-    let rounded = |unit: UsdTotal, decimals: u32| {
-        let step = unit / 10u128.pow(decimals);
-        let value = amount.saturating_add(step / 2) / step;
-        decimal(value, decimals)
-    };
-    if amount.saturating_add(5_000_000) >= BILLION {
-        format!("${} billion", rounded(BILLION, 2))
-    } else if amount.saturating_add(50_000) >= MILLION {
-        format!("${} million", rounded(MILLION, 1))
-    } else if amount >= THOUSAND {
-        let thousands = amount.saturating_add(THOUSAND / 2) / THOUSAND;
-        format!("${}", crate::money::grouped(thousands * THOUSAND))
-    } else {
-        format!("${amount}")
-    }
-}
-
-/// `value / 10^decimals` written out, without trailing zeros.
-fn decimal(value: UsdTotal, decimals: u32) -> String {
-    let divisor = 10u128.pow(decimals);
-    let fraction = format!("{:0width$}", value % divisor, width = decimals as usize);
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() {
-        (value / divisor).to_string()
-    } else {
-        format!("{}.{fraction}", value / divisor)
-    }
-}
+/// Dollars for prose: `$147.5 million` (the one money formatter, in its prose style).
+pub use crate::money::prose as money;
 
 /// `22 November 2023`.
 pub fn date(date: NaiveDate) -> String {
@@ -54,12 +21,18 @@ pub fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
+/// A share of a total in whole percent, rounded half up; 0 of a total of 0.
+pub fn percent(part: UsdTotal, total: UsdTotal) -> UsdTotal {
+    part.saturating_mul(100)
+        .saturating_add(total / 2)
+        .checked_div(total)
+        .unwrap_or(0)
+}
+
 /// A share of a total in whole percent, and `<1%` for a share that rounds to nothing.
 pub fn share(part: UsdTotal, total: UsdTotal) -> String {
-    if total == 0 {
-        return "0%".into();
-    }
-    match (part.saturating_mul(100) + total / 2) / total {
+    match percent(part, total) {
+        _ if total == 0 => "0%".into(),
         0 if part > 0 => "<1%".into(),
         p => format!("{p}%"),
     }
@@ -99,22 +72,6 @@ pub fn change(now: UsdTotal, now_count: usize, before: UsdTotal, before_count: u
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_reads_like_a_brief() {
-        assert_eq!(money(147_500_000), "$147.5 million");
-        assert_eq!(money(1_460_000_000), "$1.46 billion");
-        assert_eq!(money(1_455_000_000), "$1.46 billion");
-        assert_eq!(money(850_000), "$850,000");
-        assert_eq!(money(849_600), "$850,000");
-        assert_eq!(money(999_999_999), "$1 billion");
-        assert_eq!(money(999_960), "$1 million");
-        assert_eq!(money(91_350_000), "$91.4 million");
-        assert_eq!(money(7_000_000), "$7 million");
-        assert_eq!(money(2_000_000_000), "$2 billion");
-        assert_eq!(money(450), "$450");
-        assert_eq!(money(0), "$0");
-    }
 
     #[test]
     fn shares_never_show_zero_for_something() {

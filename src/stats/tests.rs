@@ -323,11 +323,65 @@ proptest! {
         prop_assert!(f.top.windows(2).all(|w| w[0].amount_usd >= w[1].amount_usd));
     }
 
+    /// The figures that look beyond the period (comparisons, the 24-month trend, the years, the
+    /// trailing twelve months) each equal a direct count over the records, and their groups add
+    /// up to their totals.
+    #[test]
+    fn wider_figures_match_the_records_they_name(set in arbitrary_set(), period in arbitrary_period()) {
+        let f = figures(&set, period, &[]);
+        let direct = |from: NaiveDate, to: NaiveDate| {
+            let inside: Vec<&Incident> = set.iter().filter(|i| from <= i.date && i.date <= to).collect();
+            (inside.len(), inside.iter().map(|i| UsdTotal::from(i.amount_usd.0)).sum::<UsdTotal>())
+        };
+        for c in [&f.previous, &f.year_ago, &f.year_to_date, &f.year_to_date_before] {
+            prop_assert_eq!((c.incidents, c.total_usd), direct(c.from, c.to));
+            prop_assert_eq!(c.ids.len(), c.incidents);
+        }
+        prop_assert_eq!(f.year_to_date.to, period.to);
+        prop_assert_eq!(f.year_to_date_before.from, crate::period::same_day_year_earlier(f.year_to_date.from));
+        prop_assert_eq!(f.trend.len(), 24);
+        let trend_span = period.trailing_months(24);
+        let in_trend = direct(trend_span.from, trend_span.to);
+        prop_assert_eq!(f.trend.iter().map(|m| m.month.incidents).sum::<usize>(), in_trend.0);
+        prop_assert_eq!(f.trend.iter().map(|m| m.month.total_usd).sum::<UsdTotal>(), in_trend.1);
+        for m in &f.trend {
+            let month = Period::month(m.first_day.year(), m.first_day.month()).expect("month");
+            prop_assert_eq!((m.month.incidents, m.month.total_usd), direct(month.from, month.to));
+            let laundered = set.iter().any(|i| i.laundering.iter().any(|s| month.contains(s.effective_date(i.date))));
+            prop_assert_eq!(m.laundering, laundered);
+        }
+        for y in &f.by_year {
+            let year = Period::year(y.year).expect("year");
+            prop_assert_eq!((y.group.incidents, y.group.total_usd), direct(year.from, year.to));
+        }
+        if let (Some(first), Some(last)) = (f.by_year.first(), f.by_year.last()) {
+            prop_assert_eq!(Some(first.year), set.iter().map(|i| i.date.year()).min());
+            prop_assert_eq!(last.year, period.to.year().max(first.year));
+        } else {
+            prop_assert!(set.is_empty());
+        }
+        let t = &f.trailing_12m;
+        prop_assert_eq!((t.incidents, t.total_usd), direct(t.from, t.to));
+        for groups in [&t.by_vector, &t.by_victim_kind] {
+            prop_assert_eq!(groups.iter().map(|g| g.total_usd).sum::<UsdTotal>(), t.total_usd);
+            prop_assert_eq!(groups.iter().map(|g| g.incidents).sum::<usize>(), t.incidents);
+        }
+        prop_assert_eq!(f.laundered_usd, f.laundering.iter().map(|l| l.usd).sum::<UsdTotal>());
+        prop_assert_eq!(f.ranked.len(), f.incidents);
+        prop_assert!(f.ranked.windows(2).all(|w| Incident::largest_first(w[0], w[1]).is_lt()));
+        prop_assert_eq!(f.latest, set.iter().map(|i| i.date).max());
+        prop_assert_eq!(f.records, set.len());
+    }
+
     #[test]
     fn ids_are_sorted_and_unique(set in arbitrary_set(), period in arbitrary_period()) {
         let f = figures(&set, period, &[]);
         let lists = f.by_month.iter().chain(&f.by_vector).chain(&f.by_victim_kind).chain(&f.by_attribution).chain(&f.by_source).map(|g| &g.ids)
-            .chain(f.laundering.iter().map(|l| &l.ids));
+            .chain(f.laundering.iter().map(|l| &l.ids))
+            .chain(f.trend.iter().map(|m| &m.month.ids))
+            .chain(f.by_year.iter().map(|y| &y.group.ids))
+            .chain(f.trailing_12m.by_vector.iter().chain(&f.trailing_12m.by_victim_kind).map(|g| &g.ids))
+            .chain([&f.previous.ids, &f.year_ago.ids, &f.year_to_date.ids, &f.year_to_date_before.ids]);
         for ids in lists {
             prop_assert!(ids.windows(2).all(|w| w[0] < w[1]), "{:?}", ids);
         }
