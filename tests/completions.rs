@@ -19,12 +19,15 @@ fn subcommands() -> Vec<String> {
     names
 }
 
+/// Whether a completion script declares a subcommand.
+type Declares = fn(&str, &str) -> bool;
+
 #[test]
 fn each_shell_gets_a_script_that_knows_every_subcommand() {
     let dir = scratch("completions");
     // How each shell's script declares a subcommand: whole names between the shell's own
     // delimiters, so `man` is not found inside `human`.
-    let declarations: [(&str, &str, fn(&str, &str) -> bool); 3] = [
+    let declarations: [(&str, &str, Declares); 3] = [
         ("bash", "_heistbrief()", |script, sub| {
             script.contains(&format!("heistbrief,{sub})"))
         }),
