@@ -78,16 +78,17 @@ fn printable(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// Record text from arbitrary bytes, split on NUL into victim, summary, notes, source name,
-/// URL and quote, written as a valid TOML record, then rendered to every format when it passes
-/// `check`: nothing it holds becomes markup, script or a link of its own. True when it rendered.
+/// Record text from arbitrary bytes, split on NUL into victim, summary, attribution note,
+/// source name, URL and quote, written as a valid TOML record, then rendered to every format
+/// when it passes `check`: nothing it holds becomes markup, script or a link of its own. True
+/// when it rendered.
 pub fn render(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let mut parts = text.split('\0');
     let mut next = |fallback: &str| parts.next().unwrap_or(fallback).to_owned();
     let victim = next("Fuzz Exchange");
     let summary = next("A summary.");
-    let notes = next("");
+    let note = next("");
     let source = next("Fuzz Source");
     let url = next("https://fuzz.test/a");
     let quote = next("");
@@ -115,8 +116,8 @@ pub fn render(bytes: &[u8]) -> bool {
     record.insert("amount_usd".into(), 305_000_000.into());
     record.insert("attribution".into(), "confirmed".into());
     record.insert("summary".into(), summary.into());
-    if !notes.is_empty() {
-        record.insert("notes".into(), notes.into());
+    if !note.is_empty() {
+        record.insert("attribution_note".into(), note.into());
     }
     record.insert(
         "sources".into(),

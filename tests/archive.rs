@@ -139,3 +139,44 @@ fn each_needs_a_span_with_whole_ended_periods() {
     );
     assert!(!out.join("index.md").exists());
 }
+
+#[test]
+fn each_refuses_an_absurd_span_before_reading_anything() {
+    let out = scratch("archive-absurd");
+    let run = build(
+        &fixture("stats"),
+        &out,
+        &[
+            "--from",
+            "0001-01-01",
+            "--to",
+            "2026-10-31",
+            "--each",
+            "month",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: --each month from 0001-01-01 to 2026-10-31 makes 24310 briefs; one build makes at most 1200 (100 years of months): build the span in parts with --from and --to\n"
+    );
+    assert_eq!(run.stdout, "");
+    let written: Vec<_> = std::fs::read_dir(&out).expect("out").collect();
+    assert!(written.is_empty(), "{written:?}");
+    // The limit is 1200: one month more is refused too (building 1200 would take a while).
+    let run = build(
+        &fixture("stats"),
+        &out,
+        &[
+            "--from",
+            "1924-12-01",
+            "--to",
+            "2024-12-31",
+            "--each",
+            "month",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(" makes 1201 briefs;"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 0);
+}

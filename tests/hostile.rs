@@ -379,20 +379,33 @@ fn an_unreadable_subfolder_is_reported_and_the_rest_still_checked() {
     std::fs::create_dir_all(&locked).expect("locked");
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    if std::fs::read_dir(&locked).is_ok() {
-        // Running as root: permissions do not stop reads, so there is nothing to test here.
-        eprintln!("skipped: permissions do not apply to this user");
-        return;
-    }
-    let run = heistbrief(&dir, &["check", "--format", "github"]);
+    let mut command = if std::fs::read_dir(&locked).is_ok() {
+        // Root (as CI runs) reads past permissions by its CAP_DAC_OVERRIDE and
+        // CAP_DAC_READ_SEARCH: the child runs as root without them (setpriv, util-linux), so the
+        // folder is as unreadable to it as to any user, and every other path stays reachable.
+        let mut command = Command::new("setpriv");
+        command
+            .arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_heistbrief"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_heistbrief"))
+    };
+    let output = command
+        .args(["check", "--format", "github"])
+        .current_dir(&dir)
+        .env("HEISTBRIEF_TODAY", TODAY)
+        .output()
+        .expect("runs (as root, this needs setpriv from util-linux)");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stdout.contains("title=amount_usd::"), "{}", run.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stdout.contains("title=amount_usd::"), "{stdout}");
     assert!(
-        run.stdout
-            .contains("file=incidents/locked,line=1,col=1,title=heistbrief::cannot read:"),
-        "{}",
-        run.stdout
+        stdout.contains("file=incidents/locked,line=1,col=1,title=heistbrief::cannot read:"),
+        "{stdout}"
     );
 }
 

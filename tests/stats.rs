@@ -29,37 +29,139 @@ fn json_matches_the_golden_files() {
     }
 }
 
+/// The keys of `stats --json`, as README's "Data contracts" section lists them: each object's
+/// keys, and the keys of the entries of each list.
+const CONTRACT: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "period",
+            "incidents",
+            "total_usd",
+            "median_usd",
+            "low_usd",
+            "high_usd",
+            "by_month",
+            "by_vector",
+            "by_victim_kind",
+            "by_attribution",
+            "by_source",
+            "laundering",
+            "laundered_usd",
+            "top",
+            "previous",
+            "year_ago",
+            "year_to_date",
+            "year_to_date_before",
+            "cumulative",
+            "trend",
+            "by_year",
+            "trailing_12m",
+            "records",
+            "latest",
+            "benchmarks",
+        ],
+    ),
+    ("period", &["from", "to", "label", "kind"]),
+    ("previous", &["from", "to", "incidents", "total_usd", "ids"]),
+    ("year_ago", &["from", "to", "incidents", "total_usd", "ids"]),
+    (
+        "year_to_date",
+        &["from", "to", "incidents", "total_usd", "ids"],
+    ),
+    (
+        "year_to_date_before",
+        &["from", "to", "incidents", "total_usd", "ids"],
+    ),
+    (
+        "trend",
+        &["key", "incidents", "total_usd", "ids", "laundering"],
+    ),
+    ("by_year", &["key", "incidents", "total_usd", "ids"]),
+    (
+        "trailing_12m",
+        &[
+            "from",
+            "to",
+            "incidents",
+            "total_usd",
+            "by_vector",
+            "by_victim_kind",
+        ],
+    ),
+    ("by_month", &["key", "incidents", "total_usd", "ids"]),
+    ("by_vector", &["key", "incidents", "total_usd", "ids"]),
+    ("by_victim_kind", &["key", "incidents", "total_usd", "ids"]),
+    ("by_attribution", &["key", "incidents", "total_usd", "ids"]),
+    ("by_source", &["key", "incidents", "total_usd", "ids"]),
+    (
+        "laundering",
+        &["service", "method", "steps", "incidents", "usd", "ids"],
+    ),
+    (
+        "benchmarks",
+        &["our_incidents", "our_total_usd", "coverage_percent", "ids"],
+    ),
+];
+
 #[test]
 fn json_has_the_contracts_keys() {
     let run = heistbrief(
         &fixture("stats"),
         &["stats", "--json", "--month", "2024-03"],
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    for key in [
-        "period",
-        "incidents",
-        "total_usd",
-        "median_usd",
-        "low_usd",
-        "high_usd",
-        "by_month",
-        "by_vector",
-        "by_victim_kind",
-        "by_attribution",
-        "by_source",
-        "laundering",
-        "top",
-        "previous",
-        "year_ago",
-        "cumulative",
-    ] {
-        assert!(value.get(key).is_some(), "missing key {key}");
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).expect("README");
+    let contracts = readme
+        .split("## Data contracts")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has a Data contracts section");
+    let named: std::collections::HashSet<&str> = contracts
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    for (path, keys) in CONTRACT {
+        let found = if path.is_empty() {
+            Some(&value)
+        } else {
+            value.get(path)
+        };
+        let object = match found {
+            Some(serde_json::Value::Array(entries)) => {
+                assert!(!entries.is_empty(), "{path} is empty in the fixture");
+                &entries[0]
+            }
+            Some(object) => object,
+            None => panic!("missing key {path}"),
+        };
+        for key in *keys {
+            assert!(object.get(key).is_some(), "missing key {path}.{key}");
+            assert!(
+                named.contains(key),
+                "README's Data contracts do not name `{key}`"
+            );
+        }
     }
+    // Nothing beyond the contract: a new key is added to it and to the README.
+    let top: std::collections::BTreeSet<&str> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let contract = CONTRACT[0].1.iter().copied().collect();
+    assert_eq!(top, contract, "the top-level keys");
     assert_eq!(value["period"]["from"], "2024-03-01");
     assert_eq!(value["laundering"][0]["service"], "Tornado Cash");
     assert_eq!(value["laundering"][0]["usd"], 147_500_000);
     assert_eq!(value["laundering"][0]["ids"][0], "2023-11-22-bravo");
+    let panel = &value["benchmarks"][0];
+    assert_eq!(panel["publisher"], "Fixture Panel");
+    assert_eq!(panel["our_incidents"], 7);
+    assert_eq!(panel["our_total_usd"], 245_000_000);
+    assert_eq!(panel["coverage_percent"], 61);
+    assert_eq!(panel["ids"].as_array().map(Vec::len), Some(7));
 }
 
 #[test]

@@ -17,6 +17,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The most briefs one `build --each` makes: 100 years of months.
+const MAX_EACH_BRIEFS: usize = 1200;
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     #[command(flatten)]
@@ -62,6 +65,17 @@ pub fn run(
                     "{} holds no whole {} that has ended; nothing to build",
                     span.label(),
                     render::archive::each_name(each)
+                )));
+            }
+            // Every brief is rendered before one is written, so the span is bounded before
+            // anything is read: `--from 0001-01-01` would otherwise hold ~24 000 in memory.
+            if periods.len() > MAX_EACH_BRIEFS {
+                return Err(Failure::usage(format!(
+                    "--each {} from {} to {} makes {} briefs; one build makes at most {MAX_EACH_BRIEFS} (100 years of months): build the span in parts with --from and --to",
+                    render::archive::each_name(each),
+                    span.from,
+                    span.to,
+                    periods.len()
                 )));
             }
             periods

@@ -1,6 +1,8 @@
 //! Running the real binary from tests.
 #![allow(dead_code)]
 
+pub mod outline;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
