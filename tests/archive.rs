@@ -129,7 +129,8 @@ fn each_needs_a_span_with_whole_ended_periods() {
     let run = build(
         &fixture("stats"),
         &out,
-        &["--month", "2026-11", "--each", "month"],
+        // The month still running on the tests' fixed today (5 December 2026).
+        &["--month", "2026-12", "--each", "month"],
     );
     assert_eq!(run.code, 2);
     assert!(

@@ -125,7 +125,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
         "date-future",
         1,
         &[
-            "::error file=incidents/2999/2999-01-01-fixture.toml,line=1,col=8,title=date::date: 2999-01-01 is in the future (today is 2026-11-30)",
+            "::error file=incidents/2999/2999-01-01-fixture.toml,line=1,col=8,title=date::date: 2999-01-01 is in the future (today is 2026-12-05)",
         ],
     ),
     (

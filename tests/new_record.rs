@@ -101,7 +101,7 @@ fn bad_values_are_refused_before_anything_is_written() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "error: nothing written:\nerror: --date: 2999-01-01 is in the future (today is 2026-11-30)\n\
+        "error: nothing written:\nerror: --date: 2999-01-01 is in the future (today is 2026-12-05)\n\
          error: --source-url: `fbi.test/fixture` is not an http(s) URL; it must start with https:// or http://\n"
     );
     assert!(!dir.join("incidents").exists());

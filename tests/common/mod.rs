@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Fixed "today" so date rules and default periods never depend on the clock.
-pub const TODAY: &str = "2026-11-30";
+pub const TODAY: &str = "2026-12-05";
 
 pub struct Run {
     pub code: i32,
