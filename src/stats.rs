@@ -148,8 +148,12 @@ pub struct Coverage<'a> {
     /// Our records over the benchmark's own dates.
     pub our_incidents: usize,
     pub our_total_usd: UsdTotal,
-    /// `our_total_usd` as a whole percentage of the benchmark's figure, rounded half up.
-    pub coverage_percent: UsdTotal,
+    /// `our_total_usd` as a whole percentage of the benchmark's figure, rounded half up; null
+    /// when our records hold more than the figure (`exceeds`), where a share means nothing.
+    pub coverage_percent: Option<UsdTotal>,
+    /// Our records over the benchmark's dates hold more dollars than its figure: the two count
+    /// different thefts (a publisher's own selection, or thefts it had not yet examined).
+    pub exceeds: bool,
     pub ids: Vec<&'a str>,
 }
 
@@ -602,11 +606,14 @@ fn coverage<'a>(
             ours.sort_by(|x, y| x.id.cmp(&y.id));
             let our_total = total(ours.iter().copied());
             let theirs = UsdTotal::from(b.amount_usd.0);
+            let exceeds = our_total > theirs;
             Coverage {
                 benchmark: b,
                 our_incidents: ours.len(),
                 our_total_usd: our_total,
-                coverage_percent: (our_total.saturating_mul(100) + theirs / 2) / theirs,
+                coverage_percent: (!exceeds)
+                    .then(|| (our_total.saturating_mul(100) + theirs / 2) / theirs),
+                exceeds,
                 ids: ours.iter().map(|i| i.id.as_str()).collect(),
             }
         })

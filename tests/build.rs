@@ -158,6 +158,24 @@ fn the_bundled_march_2024_brief_shows_htx_laundering_and_its_sources() {
         entries.iter().all(|l| l.contains(": <http")),
         "every source entry ends with its URL"
     );
+    // The UN monitors' $54.7M over 11 thefts of early 2024 is smaller than these records over
+    // the same dates: said in words, never as a share above 100%, in every format.
+    let said = "more than its $54.7 million over 11 thefts: the two count different thefts";
+    assert!(md.contains(said), "{md}");
+    assert!(html.contains(said), "the HTML says it too");
+    assert!(
+        !md.lines()
+            .filter(|l| l.starts_with("- **Against"))
+            .any(|l| l
+                .split('%')
+                .next()
+                .is_some_and(|s| s.ends_with(char::is_numeric)
+                    && s.rsplit(' ')
+                        .next()
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .is_some_and(|n| n > 100))),
+        "no coverage above 100%: {md}"
+    );
 }
 
 fn hostile_fixture() -> std::path::PathBuf {

@@ -100,7 +100,13 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ),
     (
         "benchmarks",
-        &["our_incidents", "our_total_usd", "coverage_percent", "ids"],
+        &[
+            "our_incidents",
+            "our_total_usd",
+            "coverage_percent",
+            "exceeds",
+            "ids",
+        ],
     ),
 ];
 

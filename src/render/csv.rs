@@ -118,7 +118,10 @@ pub fn figures_table(f: &Figures, table: CsvTable) -> String {
                     b.incidents.map(|n| n.to_string()).unwrap_or_default(),
                     c.our_incidents.to_string(),
                     c.our_total_usd.to_string(),
-                    c.coverage_percent.to_string(),
+                    // Empty where our records hold more than the figure (no share).
+                    c.coverage_percent
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
                     b.url.clone(),
                 ]
             }));

@@ -111,14 +111,17 @@ pub fn summary(f: &Figures) -> String {
             let _ = writeln!(
                 out,
                 // The title tells an original figure from the publisher's own restatement of it.
-                "  {}, {}, {} to {}: {} — ours {} ({}%)",
+                "  {}, {}, {} to {}: {} — ours {} ({})",
                 escape(&b.publisher),
                 escape(&b.title),
                 b.from,
                 b.to,
                 compact(b.amount_usd.0.into()),
                 compact(c.our_total_usd),
-                c.coverage_percent
+                match c.coverage_percent {
+                    Some(percent) => format!("{percent}%"),
+                    None => "more: the two count different thefts".to_owned(),
+                }
             );
         }
     }

@@ -144,7 +144,12 @@ pub struct CoverageLine {
     pub figure: String,
     pub ours: String,
     pub our_thefts: String,
-    pub percent: UsdTotal,
+    /// How many thefts the publisher counts, where it says: `11 thefts`.
+    pub their_thefts: Option<String>,
+    /// `ours` as a whole percentage of `figure`; none when `exceeds`.
+    pub percent: Option<UsdTotal>,
+    /// These records hold more than the published figure: the two count different thefts.
+    pub exceeds: bool,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -497,7 +502,12 @@ fn key_figures<'a>(period: Period, f: &Figures<'_>, cite: &mut Citations<'a>) ->
                 figure: words::money(c.benchmark.amount_usd.0.into()),
                 ours: words::money(c.our_total_usd),
                 our_thefts: words::thefts(c.our_incidents),
+                their_thefts: c
+                    .benchmark
+                    .incidents
+                    .map(|n| words::thefts(usize::try_from(n).unwrap_or(usize::MAX))),
                 percent: c.coverage_percent,
+                exceeds: c.exceeds,
             })
             .collect(),
     }

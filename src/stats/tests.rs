@@ -214,10 +214,32 @@ fn coverage_sums_our_records_over_the_benchmarks_dates() {
     );
     let c = &f.benchmarks[0];
     assert_eq!(
-        (c.our_incidents, c.our_total_usd, c.coverage_percent),
-        (2, 75, 75)
+        (
+            c.our_incidents,
+            c.our_total_usd,
+            c.coverage_percent,
+            c.exceeds
+        ),
+        (2, 75, Some(75), false)
     );
     assert_eq!(c.ids, ["a", "b"]);
+    // Over the second benchmark's dates these records hold more than its figure: no share.
+    let f = figures(&set, month("2025-01"), &list);
+    let c = &f.benchmarks[0];
+    assert_eq!(
+        (c.our_total_usd, c.coverage_percent, c.exceeds),
+        (1000, None, true)
+    );
+    // Exactly the figure is still a share: 100%.
+    let exact = [Benchmark {
+        amount_usd: Usd(75),
+        ..benchmark("2017-01-01", "2024-04-30")
+    }];
+    let f = figures(&set[..2], month("2024-03"), &exact);
+    assert_eq!(
+        (f.benchmarks[0].coverage_percent, f.benchmarks[0].exceeds),
+        (Some(100), false)
+    );
 }
 
 fn arbitrary_incident() -> impl Strategy<Value = Incident> {
