@@ -9,7 +9,7 @@ use crate::load::fields::Reader;
 use crate::load::raw;
 use crate::load::typing::{Field, Report};
 use crate::text::TextKind;
-use crate::validate::check_web_url;
+use crate::web_url::check_web_url;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::Path;

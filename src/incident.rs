@@ -280,28 +280,12 @@ mod tests {
 
     #[test]
     fn estimate_range_spans_record_and_sources() {
-        let text = r#"
-            date = 2024-01-02
-            victim = "V"
-            victim_kind = "exchange"
-            vector = "unknown"
-            amount_usd = 100
-            attribution = "suspected"
-            summary = "s"
-            [[sources]]
-            name = "A"
-            url = "https://a.test/"
-            amount_usd = 80
-            [[sources]]
-            name = "B"
-            url = "https://b.test/"
-            amount_usd = 130
-            "#;
-        let read = crate::load::read_record(
-            &crate::diagnostic::SourceText::new(std::path::Path::new("x.toml"), text),
-            "x",
-        );
-        let mut incident = read.incident.expect("valid record");
+        let mut incident = test_incident("x", "2024-01-02", 100);
+        let source = |amount: u64| Source {
+            amount_usd: Some(Usd(amount)),
+            ..incident.sources[0].clone()
+        };
+        incident.sources = vec![source(80), source(130)];
         assert_eq!(incident.estimate_range(), (Usd(80), Usd(130)));
         incident.sources.clear();
         assert_eq!(incident.estimate_range(), (Usd(100), Usd(100)));

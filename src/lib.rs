@@ -7,6 +7,7 @@ pub mod benchmark;
 pub mod cli;
 pub mod diagnostic;
 pub mod digest;
+pub mod fs;
 #[doc(hidden)]
 pub mod harness;
 pub mod incident;
@@ -21,4 +22,5 @@ pub mod stats;
 pub mod text;
 pub mod validate;
 pub mod watch;
+pub mod web_url;
 pub mod write;

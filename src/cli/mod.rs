@@ -280,7 +280,7 @@ fn load_benchmarks(path: Option<&Path>) -> Result<Vec<crate::benchmark::Benchmar
         None if default.exists() => default,
         None => return Ok(Vec::new()),
     };
-    let bytes = crate::load::read_regular_file(path)
+    let bytes = crate::fs::read_regular_file(path)
         .map_err(|e| Failure::usage(format!("cannot read benchmarks file {}: {e}", shown(path))))?;
     let (benchmarks, problems) = crate::benchmark::read_benchmarks(path, &bytes);
     stop_on_errors(&problems, path, "")?;

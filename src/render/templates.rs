@@ -122,7 +122,7 @@ impl Templates {
             message: format!("cannot read the templates folder: {e}"),
         })?;
         for (name, path) in found {
-            let bytes = crate::load::read_regular_file(&path).map_err(|e| TemplateError {
+            let bytes = crate::fs::read_regular_file(&path).map_err(|e| TemplateError {
                 template: name.clone(),
                 origin: Some(Origin::File(path.clone())),
                 line: None,
@@ -289,7 +289,7 @@ impl tera::Filter for UrlFilter {
         let url = value
             .as_str()
             .ok_or_else(|| tera::Error::msg("the `url` filter takes a string"))?;
-        crate::validate::check_web_url(url).map_err(tera::Error::msg)?;
+        crate::web_url::check_web_url(url).map_err(tera::Error::msg)?;
         Ok(tera::Value::String(url.to_owned()))
     }
 

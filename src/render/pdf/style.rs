@@ -224,7 +224,7 @@ const LOGO_MAX_SIDE: u32 = 4000;
 
 /// Reads and decodes a PNG logo to RGBA.
 fn read_logo(path: &Path) -> Result<Logo, String> {
-    let bytes = crate::load::read_regular_file(path)
+    let bytes = crate::fs::read_regular_file(path)
         .map_err(|e| format!("cannot read {}: {e}", crate::text::shown(path)))?;
     let not_png =
         |e: png::DecodingError| format!("{} is not a readable PNG: {e}", crate::text::shown(path));
