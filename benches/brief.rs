@@ -35,7 +35,7 @@ fn march_2024() -> Brief {
         generated_on: None,
     };
     let period = Period::parse_month("2024-03").expect("month");
-    brief(incidents, period, benchmarks, &options)
+    brief(incidents, period, benchmarks, &options).expect("the charts draw")
 }
 
 /// The view with its charts (SVG included): shared by every format.

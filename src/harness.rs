@@ -142,7 +142,8 @@ pub fn record_then_render(bytes: &[u8]) -> bool {
         version: "fuzz".into(),
         generated_on: None,
     };
-    let view = brief(std::slice::from_ref(&incident), period, &[], &options);
+    let view =
+        brief(std::slice::from_ref(&incident), period, &[], &options).expect("the charts draw");
     let templates = Templates::builtin();
     let md = markdown(&view, &templates, Format::Md).expect("the built-in templates render");
     assert!(!md.is_empty());

@@ -11,9 +11,10 @@ fn main() -> ExitCode {
     };
     // What is still buffered is part of a run that failed; a failed flush changes nothing now.
     let _ = out.flush();
-    if !failure.message.is_empty() {
+    // A reader that went away has what it wanted: nothing to say (see `Failure::code`).
+    if !failure.is_broken_pipe() {
         // `eprintln!` panics when stderr is closed; the exit code must survive that.
-        let _ = writeln!(std::io::stderr(), "error: {}", failure.message);
+        let _ = writeln!(std::io::stderr(), "error: {}", failure.report());
     }
-    ExitCode::from(failure.code)
+    ExitCode::from(failure.code())
 }

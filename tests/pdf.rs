@@ -151,7 +151,7 @@ fn two_builds_write_the_same_bytes_also_within_one_process() {
         version: env!("CARGO_PKG_VERSION").into(),
         generated_on: None,
     };
-    let brief = view::brief(&loaded.incidents, period, &[], &options);
+    let brief = view::brief(&loaded.incidents, period, &[], &options).expect("the charts draw");
     let templates = Templates::builtin();
     let first = pdf(&brief, &templates, Default::default())
         .expect("pdf")

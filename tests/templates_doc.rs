@@ -46,7 +46,7 @@ fn every_variable_block_and_filter_is_documented() {
         generated_on: Some(today),
     };
     let period = heistbrief::period::Period::parse_month("2024-03").expect("period");
-    let view = brief(&loaded.incidents, period, &benchmarks, &options);
+    let view = brief(&loaded.incidents, period, &benchmarks, &options).expect("the charts draw");
     let mut keys = BTreeSet::new();
     paths(&serde_json::to_value(&view).expect("json"), "", &mut keys);
     keys.insert("format".into());

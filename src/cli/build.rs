@@ -115,7 +115,8 @@ pub fn run(
     let views: Vec<Brief> = periods
         .iter()
         .map(|period| brief(&loaded.incidents, *period, &benchmarks, &options))
-        .collect();
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::data("").because(e))?;
     // The views hold all the briefs need. Only the records they cite are kept (warnings name
     // them), so that rendering a long brief does not add its memory to that of every record.
     let cited: std::collections::HashSet<&str> = views.iter().flat_map(Brief::record_ids).collect();
@@ -158,10 +159,8 @@ pub fn run(
         files.push(("index.html".into(), html.into_bytes()));
     }
     let written = crate::write::replace_all(&args.out, &files).map_err(|e| {
-        Failure::usage(format!(
-            "cannot write the brief to {}: {e}; the previous brief, if any, is unchanged",
-            shown(&args.out)
-        ))
+        Failure::io(format!("cannot write the brief to {}", shown(&args.out)), e)
+            .with_note("the previous brief, if any, is unchanged")
     })?;
     let report: String = written
         .iter()
@@ -294,9 +293,9 @@ fn missing_glyph_warning(c: char, incidents: &[Incident], cited: &[&str]) -> Str
 fn pdf_failure(e: PdfError) -> Failure {
     match e {
         PdfError::Template(e) => template_failure(e),
-        other => Failure::data(format!(
-            "{other}\nnothing written; the previous brief, if any, is unchanged"
-        )),
+        other => Failure::data("")
+            .because(other)
+            .with_note("nothing written; the previous brief, if any, is unchanged"),
     }
 }
 
@@ -321,9 +320,9 @@ fn templates(dir: Option<&Path>) -> Result<Templates, Failure> {
 }
 
 fn template_failure(e: crate::render::templates::TemplateError) -> Failure {
-    Failure::data(format!(
-        "template error: {e}\nnothing written; the previous brief, if any, is unchanged"
-    ))
+    Failure::data("template error")
+        .because(e)
+        .with_note("nothing written; the previous brief, if any, is unchanged")
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set: the "generated on" date and the

@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Resul
     match args.format {
         CheckFormat::Json => {
             let json = render_json(&loaded.diagnostics)
-                .map_err(|e| Failure::usage(format!("cannot write the problems as JSON: {e}")))?;
+                .map_err(|e| Failure::io("cannot write the problems as JSON", e))?;
             emit(out, &json)?;
         }
         CheckFormat::Github => emit(out, &render_github(&loaded.diagnostics))?,

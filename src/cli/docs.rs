@@ -34,7 +34,7 @@ Usage or I/O error: a bad option, a missing folder, a file that cannot be read, 
 pub fn man(out: &mut dyn std::io::Write) -> Result<u8, Failure> {
     let command = Cli::command();
     let mut page = Vec::new();
-    let failed = |e: std::io::Error| Failure::usage(format!("cannot make the manual page: {e}"));
+    let failed = |e: std::io::Error| Failure::io("cannot make the manual page", e);
     let top = clap_mangen::Man::new(command.clone());
     top.render_title(&mut page).map_err(failed)?;
     top.render_name_section(&mut page).map_err(failed)?;

@@ -41,7 +41,7 @@ pub fn run(args: &InitArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
             )
         };
         crate::write::write_new(&path, format!("{stamp}{text}").as_bytes())
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", shown(&path))))?;
+            .map_err(|e| Failure::io(format!("cannot write {}", shown(&path)), e))?;
         report.push_str(&format!("wrote {}\n", shown(&path)));
     }
     emit(out, &report)?;

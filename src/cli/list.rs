@@ -50,7 +50,7 @@ pub fn run(args: &ListArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         ListFormat::Json => {
             crate::text::escape_json(
                 &serde_json::to_string_pretty(&selected)
-                    .map_err(|e| Failure::data(e.to_string()))?,
+                    .map_err(|e| Failure::data("cannot write the list as JSON").because(e))?,
             ) + "\n"
         }
     };

@@ -134,44 +134,143 @@ impl PeriodArgs {
     }
 }
 
-/// Why a command did not succeed, and the exit code that says so.
+/// Why a command did not succeed: what it was doing, the error that stopped it (kept whole,
+/// with its own causes), and the kind of failure, which chooses the exit code.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
-    pub message: String,
+    kind: FailureKind,
+    /// What failed, in words (`cannot write output/brief.pdf`); empty when the cause says it all.
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    /// A line after the error: what it means for the files (`nothing written; …`).
+    note: Option<String>,
+}
+
+/// The kinds of failure the exit codes tell apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The data has problems: exit 1.
+    Data,
+    /// The command line or the environment is wrong: exit 2.
+    Usage,
+    /// A file, folder or stream could not be read or written: exit 2.
+    Io,
 }
 
 impl Failure {
+    fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+            source: None,
+            note: None,
+        }
+    }
+
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            code: 2,
-            message: message.into(),
+        Failure::new(FailureKind::Usage, message)
+    }
+
+    pub fn data(message: impl Into<String>) -> Self {
+        Failure::new(FailureKind::Data, message)
+    }
+
+    /// An input or output that failed, with the error that says why.
+    pub fn io(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Failure::new(FailureKind::Io, message).because(source)
+    }
+
+    /// A failed write to standard output.
+    pub fn output(e: std::io::Error) -> Self {
+        Failure::io("cannot write to standard output", e)
+    }
+
+    /// The error that caused this one.
+    pub fn because(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
+    /// Whether a broken pipe is somewhere in the chain: the reader of standard output went away
+    /// (`heistbrief list | head -1`) and has all it wanted, so the run ends quietly with
+    /// success, as ripgrep does, however many layers the write went through.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.chain().any(|e| {
+            e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        })
+    }
+
+    /// The exit code: 0 for a broken pipe, else as the kind says.
+    pub fn code(&self) -> u8 {
+        match self.kind {
+            _ if self.is_broken_pipe() => 0,
+            FailureKind::Data => 1,
+            FailureKind::Usage | FailureKind::Io => 2,
         }
     }
-    pub fn data(message: impl Into<String>) -> Self {
-        Failure {
-            code: 1,
-            message: message.into(),
+
+    /// This failure and every cause below it.
+    fn chain(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        let top: &(dyn std::error::Error + 'static) = self;
+        std::iter::successors(Some(top), |e| e.source())
+    }
+
+    /// The error as people read it, once: each layer's words joined by `: ` down to the root
+    /// cause (`cannot write the brief to output: No space left on device`), then the note. A
+    /// template error already says what tera said, placed in its file, so the chain stops there.
+    pub fn report(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.message.is_empty() {
+            parts.push(self.message.clone());
         }
+        let mut cause = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(e) = cause {
+            // Causes come from libraries and the file system: printed escaped, on one line.
+            parts.push(crate::text::escape(&e.to_string()).into_owned());
+            if e.is::<crate::render::templates::TemplateError>() {
+                break;
+            }
+            cause = e.source();
+        }
+        let mut text = parts.join(": ");
+        if let Some(note) = &self.note {
+            text.push('\n');
+            text.push_str(note);
+        }
+        text
     }
 }
 
-impl Failure {
-    /// A failed write to standard output. A closed pipe (`heistbrief list | head -1`) means the
-    /// reader has all it wanted: end quietly with success, as ripgrep does. Anything else (a
-    /// full disk) is an I/O error.
-    pub fn output(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Failure {
-                code: 0,
-                message: String::new(),
-            }
-        } else {
-            Failure {
-                code: 2,
-                message: format!("cannot write to standard output: {e}"),
-            }
-        }
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -180,12 +279,10 @@ pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
     out.write_all(text.as_bytes()).map_err(Failure::output)
 }
 
+/// An I/O error reached by `?`: its own words say what failed.
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure {
-            code: 2,
-            message: e.to_string(),
-        }
+        Failure::io("", e)
     }
 }
 
@@ -248,14 +345,20 @@ pub fn stop_on_errors(problems: &[Diagnostic], place: &Path, hint: &str) -> Resu
     // Diagnostics on stderr are a courtesy before the failure itself: a closed stderr must not
     // turn the data error into a panic.
     let _ = std::io::stderr().write_all(render_human(&errors, color).as_bytes());
-    let failure = Failure::data(format!(
-        "{} in {}{hint}",
-        crate::render::words::plural(errors.len(), "problem"),
-        shown(place)
-    ));
     // A file that could not be read is an I/O error, whatever else is wrong.
-    let code = if errors.iter().any(|d| d.io) { 2 } else { 1 };
-    Err(Failure { code, ..failure })
+    let kind = if errors.iter().any(|d| d.io) {
+        FailureKind::Io
+    } else {
+        FailureKind::Data
+    };
+    Err(Failure::new(
+        kind,
+        format!(
+            "{} in {}{hint}",
+            crate::render::words::plural(errors.len(), "problem"),
+            shown(place)
+        ),
+    ))
 }
 
 /// `--benchmarks FILE`, taken by every command that compares with published figures.
@@ -281,8 +384,67 @@ fn load_benchmarks(path: Option<&Path>) -> Result<Vec<crate::benchmark::Benchmar
         None => return Ok(Vec::new()),
     };
     let bytes = crate::fs::read_regular_file(path)
-        .map_err(|e| Failure::usage(format!("cannot read benchmarks file {}: {e}", shown(path))))?;
+        .map_err(|e| Failure::io(format!("cannot read benchmarks file {}", shown(path)), e))?;
     let (benchmarks, problems) = crate::benchmark::read_benchmarks(path, &bytes);
     stop_on_errors(&problems, path, "")?;
     Ok(benchmarks)
+}
+
+#[cfg(test)]
+mod failure_tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn the_chain_is_printed_once_from_the_top() {
+        let failure = Failure::io(
+            "cannot write the brief to output",
+            Error::other("No space left on device"),
+        )
+        .with_note("the previous brief, if any, is unchanged");
+        assert_eq!(
+            failure.report(),
+            "cannot write the brief to output: No space left on device\nthe previous brief, if any, is unchanged"
+        );
+        assert_eq!(failure.code(), 2);
+        assert_eq!(Failure::data("2 problems").code(), 1);
+    }
+
+    #[test]
+    fn a_broken_pipe_is_found_however_deep() {
+        let pipe = || Error::new(ErrorKind::BrokenPipe, "pipe");
+        let deep = Failure::io("wrote x, but could not say so", Failure::output(pipe()));
+        assert!(deep.is_broken_pipe());
+        assert_eq!(deep.code(), 0);
+        // A write reached by `?` (not through `emit`) is found too.
+        assert_eq!(Failure::from(pipe()).code(), 0);
+        assert_eq!(Failure::from(Error::other("disk")).code(), 2);
+    }
+
+    #[test]
+    fn a_template_error_ends_the_report() {
+        let tera = std::sync::Arc::new(Error::other("Failed to render 'brief.md.tera'"));
+        let template = crate::render::templates::TemplateError {
+            template: "brief.md.tera".into(),
+            origin: None,
+            line: Some(3),
+            column: None,
+            message: "Variable `x` not found".into(),
+            cause: Some(tera),
+        };
+        let failure = Failure::data("template error").because(template);
+        assert_eq!(
+            failure.report(),
+            "template error: brief.md.tera:3: Variable `x` not found"
+        );
+        // The cause is still there for a program to read.
+        let source = std::error::Error::source(&failure).and_then(std::error::Error::source);
+        assert!(source.is_some_and(|e| e.to_string().contains("Failed to render")));
+    }
+
+    #[test]
+    fn causes_are_printed_escaped() {
+        let failure = Failure::io("cannot read x", Error::other("bad \u{1b}[2J name"));
+        assert_eq!(failure.report(), "cannot read x: bad \\u{1b}[2J name");
+    }
 }

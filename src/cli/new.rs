@@ -77,7 +77,7 @@ pub fn run(args: &NewArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> 
     }
     real_folder(&year_dir)?;
     write_new(&path, text.as_bytes())
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", shown(&path))))?;
+        .map_err(|e| Failure::io(format!("cannot write {}", shown(&path)), e))?;
     let mut report = format!("wrote {}\n", shown(&path));
     if args.summary.is_none() {
         report.push_str("note: the summary was made from the fields; replace it with two or three sentences of your own\n");
@@ -85,16 +85,11 @@ pub fn run(args: &NewArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure> 
     // The record is on disk whatever happens now; a failed report must not hide that.
     out.write_all(report.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| match Failure::output(e) {
-            quiet if quiet.code == 0 => quiet,
-            failure => Failure {
-                message: format!(
-                    "wrote {}, but could not say so: {}",
-                    shown(&path),
-                    failure.message
-                ),
-                ..failure
-            },
+        .map_err(|e| {
+            Failure::io(
+                format!("wrote {}, but could not say so", shown(&path)),
+                Failure::output(e),
+            )
         })?;
     Ok(0)
 }
@@ -114,8 +109,8 @@ fn real_folder(dir: &Path) -> Result<(), Failure> {
         ))),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::usage(format!("cannot create {}: {e}", shown(dir)))),
-        Err(e) => Err(Failure::usage(format!("cannot read {}: {e}", shown(dir)))),
+            .map_err(|e| Failure::io(format!("cannot create {}", shown(dir)), e)),
+        Err(e) => Err(Failure::io(format!("cannot read {}", shown(dir)), e)),
     }
 }
 

@@ -27,7 +27,7 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         )));
     }
     let server = tiny_http::Server::http(&args.bind)
-        .map_err(|e| Failure::usage(format!("cannot listen on {}: {e}", args.bind)))?;
+        .map_err(|e| Failure::io(format!("cannot listen on {}", args.bind), e))?;
     let address = server
         .server_addr()
         .to_ip()

@@ -29,7 +29,8 @@ pub fn run(args: &StatsArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure
     let figures = figures(&loaded.incidents, period, &benchmarks);
     let text = if args.json {
         crate::text::escape_json(
-            &serde_json::to_string_pretty(&figures).map_err(|e| Failure::data(e.to_string()))?,
+            &serde_json::to_string_pretty(&figures)
+                .map_err(|e| Failure::data("cannot write the figures as JSON").because(e))?,
         ) + "\n"
     } else if let Some(table) = args.csv {
         figures_table(&figures, table)

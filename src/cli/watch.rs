@@ -22,8 +22,8 @@ const QUIET: Duration = Duration::from_millis(250);
 
 pub fn run(args: &WatchArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
     let inputs = inputs(&args.build);
-    let watcher = Watcher::new(inputs.clone())
-        .map_err(|e| Failure::usage(format!("cannot watch the inputs: {e}")))?;
+    let watcher =
+        Watcher::new(inputs.clone()).map_err(|e| Failure::io("cannot watch the inputs", e))?;
     let watched: Vec<String> = inputs
         .folders
         .iter()

@@ -88,36 +88,61 @@ impl Drawing {
         }
     }
 
-    /// Draws on any plotters backend.
-    pub fn draw<DB: DrawingBackend>(
+    /// Draws on any plotters backend; an error names the chart.
+    pub fn draw<DB: DrawingBackend<ErrorType: 'static>>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         register_fonts();
-        match self {
+        let (title, drawn) = match self {
             Drawing::Columns {
                 title,
                 bars,
                 markers,
                 label_every,
-            } => columns_on(root, title, bars, markers, *label_every),
-            Drawing::Rows { title, bars } => rows_on(root, title, bars),
-            Drawing::Nothing => Ok(()),
-        }
+            } => (title, columns_on(root, title, bars, markers, *label_every)),
+            Drawing::Rows { title, bars } => (title, rows_on(root, title, bars)),
+            Drawing::Nothing => return Ok(()),
+        };
+        drawn.map_err(|source| ChartError {
+            chart: title.clone(),
+            source,
+        })
     }
 
-    /// The drawing as an SVG document. Drawing into a `String` cannot fail for I/O; a plotters
-    /// error leaves the chart empty, which every golden test would show.
-    pub fn svg(&self) -> String {
+    /// The drawing as an SVG document.
+    pub fn svg(&self) -> Result<String, ChartError> {
         if matches!(self, Drawing::Nothing) {
-            return String::new();
+            return Ok(String::new());
         }
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
-            let _ = self.draw(&root);
+            self.draw(&root)?;
         }
-        svg
+        Ok(svg)
+    }
+}
+
+/// What plotters reports when a drawing fails.
+type DrawError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A chart that could not be drawn, by its title, with plotters' error as the cause.
+#[derive(Debug)]
+pub struct ChartError {
+    pub chart: String,
+    source: DrawError,
+}
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot draw the chart \"{}\"", self.chart)
+    }
+}
+
+impl std::error::Error for ChartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
     }
 }
 
@@ -174,7 +199,11 @@ pub struct Bar {
 
 /// Stolen per month over the 24 months ending with the period, the period's months drawn darker
 /// and outlined, months with laundering but no theft marked at the foot.
-pub fn monthly_trend(f: &Figures<'_>, period: Period, by_id: &ById<'_>) -> Chart {
+pub fn monthly_trend(
+    f: &Figures<'_>,
+    period: Period,
+    by_id: &ById<'_>,
+) -> Result<Chart, ChartError> {
     let span = period.trailing_months(24);
     let bars: Vec<Bar> = f
         .trend
@@ -225,7 +254,7 @@ pub fn monthly_trend(f: &Figures<'_>, period: Period, by_id: &ById<'_>) -> Chart
             ChartRow::new(cells, &m.month.ids, by_id)
         })
         .collect();
-    Chart {
+    Ok(Chart {
         id: "trend",
         title: format!("Stolen per month, {} to {}", span.from.format("%B %Y"), span.to.format("%B %Y")),
         alt,
@@ -233,10 +262,10 @@ pub fn monthly_trend(f: &Figures<'_>, period: Period, by_id: &ById<'_>) -> Chart
         numeric: vec![false, true, true, false],
         rows,
         file: String::new(),
-        svg: drawing.svg(),
+        svg: drawing.svg()?,
         drawing,
         note: Some("Darker, outlined bars are the brief's period; a triangle at the foot marks a month with laundering but no theft.".into()),
-    }
+    })
 }
 
 /// A published yearly figure drawn beside our bar.
@@ -253,9 +282,9 @@ pub fn annual(
     period: Period,
     benchmarks: &[Benchmark],
     by_id: &ById<'_>,
-) -> Chart {
+) -> Result<Chart, ChartError> {
     let (Some(first), Some(last)) = (f.by_year.first(), f.by_year.last()) else {
-        return empty_chart("annual", "Stolen per year");
+        return Ok(empty_chart("annual", "Stolen per year"));
     };
     let (first, last) = (first.year, last.year);
     let years: Vec<i32> = f.by_year.iter().map(|y| y.year).collect();
@@ -318,7 +347,7 @@ pub fn annual(
             ChartRow::new(cells, &y.group.ids, by_id)
         })
         .collect();
-    Chart {
+    Ok(Chart {
         id: "annual",
         title: "Stolen per year: these records and published estimates".into(),
         alt: format!(
@@ -329,10 +358,10 @@ pub fn annual(
         numeric: vec![false, true, true, false],
         rows,
         file: String::new(),
-        svg: drawing.svg(),
+        svg: drawing.svg()?,
         drawing,
         note: Some("Markers are each publisher's own figure for the year; a publisher that restated a figure has a marker for each.".into()),
-    }
+    })
 }
 
 /// Markers grouped per publisher, for drawing.
@@ -359,7 +388,7 @@ fn short_name(publisher: &str) -> String {
 }
 
 /// Attack vectors over the trailing twelve months, by dollars (groups come largest first).
-pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
+pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
     let trailing = &f.trailing_12m;
     let list: &[Group<'_>] = &trailing.by_vector;
     let title = format!(
@@ -375,7 +404,7 @@ pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
         title: title.clone(),
         bars: bars.clone(),
     };
-    Chart {
+    Ok(Chart {
         id: "vectors",
         alt: format!(
             "Horizontal bar chart of US dollars stolen by attack vector over the twelve months to {}. {}",
@@ -399,14 +428,14 @@ pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
             })
             .collect(),
         file: String::new(),
-        svg: drawing.svg(),
+        svg: drawing.svg()?,
         drawing,
         note: None,
-    }
+    })
 }
 
 /// Laundering services used in the period, by dollars moved.
-pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
+pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
     let title = "Laundering in the period, by service".to_owned();
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
@@ -417,7 +446,7 @@ pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
         title: title.clone(),
         bars: bars.clone(),
     };
-    Chart {
+    Ok(Chart {
         id: "laundering",
         alt: format!(
             "Horizontal bar chart of US dollars moved through each laundering service in the period: {}.",
@@ -454,10 +483,10 @@ pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Chart {
             })
             .collect(),
         file: String::new(),
-        svg: drawing.svg(),
+        svg: drawing.svg()?,
         drawing,
         note: None,
-    }
+    })
 }
 
 fn empty_chart(id: &'static str, title: &str) -> Chart {
@@ -490,16 +519,15 @@ fn money_label(value: &f64) -> String {
 
 const MARKER_COLOURS: [RGBColor; 5] = [ORANGE, VERMILLION, GREEN, PURPLE, INK];
 
-fn columns_on<DB: DrawingBackend>(
+fn columns_on<DB: DrawingBackend<ErrorType: 'static>>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     bars: &[Bar],
     markers: &[(String, Vec<Marker>)],
     label_every: usize,
-) -> Result<(), String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
+) -> Result<(), DrawError> {
     {
-        root.fill(&WHITE).map_err(|x| e(&x))?;
+        root.fill(&WHITE)?;
         let n = bars.len().max(1) as f64;
         let top = bars
             .iter()
@@ -520,8 +548,7 @@ fn columns_on<DB: DrawingBackend>(
             .margin_right(28)
             .x_label_area_size(34)
             .y_label_area_size(64)
-            .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..axis_top(top))
-            .map_err(|x| e(&x))?;
+            .build_cartesian_2d(-0.5f64..(n - 0.5), 0f64..axis_top(top))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -545,42 +572,35 @@ fn columns_on<DB: DrawingBackend>(
             .y_labels(6)
             .y_label_formatter(&money_label)
             .label_style((FAMILY, 15).into_font().color(&INK))
-            .draw()
-            .map_err(|x| e(&x))?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let x = i as f64;
-                let colour = if b.highlight { BLUE } else { SKY };
-                Rectangle::new(
-                    [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
-                    colour.filled(),
-                )
-            }))
-            .map_err(|x| e(&x))?;
+            .draw()?;
+        chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+            let x = i as f64;
+            let colour = if b.highlight { BLUE } else { SKY };
+            Rectangle::new(
+                [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
+                colour.filled(),
+            )
+        }))?;
         // The period is outlined as well as darker, so it survives grey printing.
-        chart
-            .draw_series(
-                bars.iter()
-                    .enumerate()
-                    .filter(|(_, b)| b.highlight && b.value > 0)
-                    .map(|(i, b)| {
-                        let x = i as f64;
-                        Rectangle::new(
-                            [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
-                            INK.stroke_width(2),
-                        )
-                    }),
-            )
-            .map_err(|x| e(&x))?;
+        chart.draw_series(
+            bars.iter()
+                .enumerate()
+                .filter(|(_, b)| b.highlight && b.value > 0)
+                .map(|(i, b)| {
+                    let x = i as f64;
+                    Rectangle::new(
+                        [(x - 0.38, 0.0), (x + 0.38, b.value as f64)],
+                        INK.stroke_width(2),
+                    )
+                }),
+        )?;
         let foot = axis_top(top) * 0.02;
-        chart
-            .draw_series(
-                bars.iter()
-                    .enumerate()
-                    .filter(|(_, b)| b.foot_marker)
-                    .map(|(i, _)| TriangleMarker::new((i as f64, foot), 6, INK.filled())),
-            )
-            .map_err(|x| e(&x))?;
+        chart.draw_series(
+            bars.iter()
+                .enumerate()
+                .filter(|(_, b)| b.foot_marker)
+                .map(|(i, _)| TriangleMarker::new((i as f64, foot), 6, INK.filled())),
+        )?;
         for (series, (publisher, ms)) in markers.iter().enumerate() {
             let colour = MARKER_COLOURS[series % MARKER_COLOURS.len()];
             // Each publisher sits at its own offset beside the bar, with its own shape.
@@ -596,8 +616,7 @@ fn columns_on<DB: DrawingBackend>(
                     points
                         .iter()
                         .map(|p| EmptyElement::at(*p) + Polygon::new(marker_outline(shape), style)),
-                )
-                .map_err(|x| e(&x))?
+                )?
                 .label(publisher.as_str())
                 .legend(move |(x, y)| {
                     let outline = marker_outline(shape);
@@ -617,10 +636,9 @@ fn columns_on<DB: DrawingBackend>(
                 .background_style(WHITE.mix(0.9))
                 .border_style(TRANSPARENT)
                 .label_font((FAMILY, 15).into_font().color(&INK))
-                .draw()
-                .map_err(|x| e(&x))?;
+                .draw()?;
         }
-        root.present().map_err(|x| e(&x))?;
+        root.present()?;
     }
     Ok(())
 }
@@ -645,14 +663,13 @@ fn marker_outline(shape: usize) -> Vec<(i32, i32)> {
 }
 
 /// A horizontal bar chart, one labelled row per category, largest first.
-fn rows_on<DB: DrawingBackend>(
+fn rows_on<DB: DrawingBackend<ErrorType: 'static>>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     bars: &[(String, UsdTotal)],
-) -> Result<(), String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
+) -> Result<(), DrawError> {
     {
-        root.fill(&WHITE).map_err(|x| e(&x))?;
+        root.fill(&WHITE)?;
         let n = bars.len().max(1) as f64;
         let top = bars.iter().map(|b| b.1).max().unwrap_or(0);
         let mut chart = ChartBuilder::on(root)
@@ -664,8 +681,7 @@ fn rows_on<DB: DrawingBackend>(
             .margin_right(28)
             .x_label_area_size(30)
             .y_label_area_size(190)
-            .build_cartesian_2d(0f64..axis_top(top), -0.5f64..(n - 0.5))
-            .map_err(|x| e(&x))?;
+            .build_cartesian_2d(0f64..axis_top(top), -0.5f64..(n - 0.5))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -685,15 +701,12 @@ fn rows_on<DB: DrawingBackend>(
                 bars.get(row).map(|b| b.0.clone()).unwrap_or_default()
             })
             .label_style((FAMILY, 15).into_font().color(&INK))
-            .draw()
-            .map_err(|x| e(&x))?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(row, (_, value))| {
-                let y = (bars.len() - 1 - row) as f64;
-                Rectangle::new([(0.0, y - 0.32), (*value as f64, y + 0.32)], BLUE.filled())
-            }))
-            .map_err(|x| e(&x))?;
-        root.present().map_err(|x| e(&x))?;
+            .draw()?;
+        chart.draw_series(bars.iter().enumerate().map(|(row, (_, value))| {
+            let y = (bars.len() - 1 - row) as f64;
+            Rectangle::new([(0.0, y - 0.32), (*value as f64, y + 0.32)], BLUE.filled())
+        }))?;
+        root.present()?;
     }
     Ok(())
 }
@@ -711,13 +724,66 @@ mod tests {
         assert_eq!(short_name("Chainalysis"), "Chainalysis");
     }
 
+    use plotters_backend::{BackendColor, DrawingErrorKind};
+
+    /// A backend that refuses to draw: the chart's error names it and keeps the cause.
+    struct Refusing;
+
+    #[derive(Debug)]
+    struct Refused;
+
+    impl std::fmt::Display for Refused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the backend refused")
+        }
+    }
+
+    impl std::error::Error for Refused {}
+
+    impl DrawingBackend for Refusing {
+        type ErrorType = Refused;
+        fn get_size(&self) -> (u32, u32) {
+            (100, 100)
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Refused>> {
+            Err(DrawingErrorKind::DrawingError(Refused))
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Refused>> {
+            Ok(())
+        }
+        fn draw_pixel(
+            &mut self,
+            _: (i32, i32),
+            _: BackendColor,
+        ) -> Result<(), DrawingErrorKind<Refused>> {
+            Err(DrawingErrorKind::DrawingError(Refused))
+        }
+    }
+
+    #[test]
+    fn a_chart_that_cannot_be_drawn_is_an_error_naming_it() {
+        let drawing = Drawing::Rows {
+            title: "How they got in".into(),
+            bars: vec![("unknown".to_owned(), 5_000_000)],
+        };
+        let root = Refusing.into_drawing_area();
+        let error = drawing.draw(&root).expect_err("the backend refuses");
+        assert_eq!(
+            error.to_string(),
+            "cannot draw the chart \"How they got in\""
+        );
+        let cause = std::error::Error::source(&error).expect("a cause");
+        assert!(cause.to_string().contains("the backend refused"), "{cause}");
+    }
+
     #[test]
     fn chart_text_from_records_is_escaped_in_the_svg() {
         let svg = Drawing::Rows {
             title: "t".into(),
             bars: vec![("<script>x</script> & \"q\"".to_owned(), 5_000_000)],
         }
-        .svg();
+        .svg()
+        .expect("drawn");
         assert!(
             svg.contains("&lt;script&gt;x&lt;/script&gt; &amp;"),
             "{svg}"
@@ -739,7 +805,8 @@ mod tests {
             markers: Vec::new(),
             label_every: 1,
         }
-        .svg();
+        .svg()
+        .expect("drawn");
         for label in ["$0", "$500M", "$1B", "$1.5B"] {
             assert!(svg.contains(&format!("\n{label}\n")), "{label}: {svg}");
         }

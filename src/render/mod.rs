@@ -54,6 +54,7 @@ fn context(
         line: None,
         column: None,
         message: e.to_string(),
+        cause: Some(std::sync::Arc::new(e)),
     })?;
     context.insert("format", format.as_str());
     Ok(context)

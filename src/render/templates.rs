@@ -52,15 +52,20 @@ struct Source {
 }
 
 /// A template problem, placed: the file (or built-in default), the line when known, and what
-/// is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// is wrong, in words that already say what the cause said (so a report stops here); the cause
+/// itself (tera's error, the file system's) is kept as the error's source.
+#[derive(Debug, Clone)]
 pub struct TemplateError {
     pub template: String,
     pub origin: Option<Origin>,
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    pub cause: Option<Cause>,
 }
+
+/// The error under a template error; shared, as an engine's error is kept for every format.
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync>;
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,7 +82,13 @@ impl fmt::Display for TemplateError {
     }
 }
 
-impl std::error::Error for TemplateError {}
+impl std::error::Error for TemplateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The templates a build uses: the defaults, with a folder's files in their place.
 #[derive(Clone, Debug)]
@@ -120,6 +131,7 @@ impl Templates {
             line: None,
             column: None,
             message: format!("cannot read the templates folder: {e}"),
+            cause: Some(std::sync::Arc::new(e)),
         })?;
         for (name, path) in found {
             let bytes = crate::fs::read_regular_file(&path).map_err(|e| TemplateError {
@@ -128,13 +140,15 @@ impl Templates {
                 line: None,
                 column: None,
                 message: format!("cannot read: {e}"),
+                cause: Some(std::sync::Arc::new(e)),
             })?;
-            let text = String::from_utf8(bytes).map_err(|_| TemplateError {
+            let text = String::from_utf8(bytes).map_err(|e| TemplateError {
                 template: name.clone(),
                 origin: Some(Origin::File(path.clone())),
                 line: None,
                 column: None,
                 message: "is not valid UTF-8; save it as UTF-8".into(),
+                cause: Some(std::sync::Arc::new(e)),
             })?;
             templates.files.insert(
                 name,
@@ -173,7 +187,7 @@ impl Templates {
             .as_ref()
             .map_err(Clone::clone)?;
         tera.render(name, context)
-            .map_err(|e| self.placed(name, &e, language))
+            .map_err(|e| self.placed(name, e, language))
     }
 
     fn engine(&self, language: Language) -> Result<Tera, TemplateError> {
@@ -196,15 +210,15 @@ impl Templates {
             }
         }
         tera.add_raw_templates(sources)
-            .map_err(|e| self.placed("", &e, language))?;
+            .map_err(|e| self.placed("", e, language))?;
         Ok(tera)
     }
 
     /// A Tera error with its template, file and line. Tera names the template in its messages
     /// but gives a line only for syntax errors; for a render error the line is where the
     /// unknown variable, filter or test first appears in the templates it names.
-    fn placed(&self, rendering: &str, error: &tera::Error, language: Language) -> TemplateError {
-        let chain = error_chain(error);
+    fn placed(&self, rendering: &str, error: tera::Error, language: Language) -> TemplateError {
+        let chain = error_chain(&error);
         let template = quoted_names(&chain)
             .into_iter()
             .rev()
@@ -254,6 +268,7 @@ impl Templates {
             line,
             column: None,
             message: crate::text::escape(&message).into_owned(),
+            cause: Some(std::sync::Arc::new(error)),
         }
     }
 

@@ -5,7 +5,7 @@
 //! differently) and as the words a brief uses (`$147.5 million`). Record text arrives raw; the
 //! Markdown template engine escapes every value it prints (see `templates`).
 
-use super::charts::{self, Chart};
+use super::charts::{self, Chart, ChartError};
 use super::records::{ById, anchor, link, named};
 use super::words;
 use crate::benchmark::Benchmark;
@@ -229,13 +229,13 @@ pub struct SourceEntry {
 }
 
 /// Builds the brief view. `incidents` are valid records (any order); `today` bounds nothing:
-/// the view depends only on its inputs.
+/// the view depends only on its inputs. Fails only when a chart cannot be drawn.
 pub fn brief(
     incidents: &[Incident],
     period: Period,
     benchmarks: &[Benchmark],
     options: &BriefOptions,
-) -> Brief {
+) -> Result<Brief, ChartError> {
     let f = figures(incidents, period, benchmarks);
     let by_id = ById::new(incidents);
     let mut cite = Citations::new(&by_id);
@@ -250,16 +250,16 @@ pub fn brief(
     let laundering = laundering_rows(&f, &mut cite, period);
     let key = key_figures(period, &f, &mut cite);
     let trailing = &f.trailing_12m;
-    let trend = charts::monthly_trend(&f, period, &by_id);
+    let trend = charts::monthly_trend(&f, period, &by_id)?;
     for id in trend.record_ids() {
         cite.record(&id);
     }
-    let mut charts = vec![trend, charts::annual(&f, period, benchmarks, &by_id)];
+    let mut charts = vec![trend, charts::annual(&f, period, benchmarks, &by_id)?];
     if trailing.incidents > 0 {
-        charts.push(charts::vectors(&f, &by_id));
+        charts.push(charts::vectors(&f, &by_id)?);
     }
     if !f.laundering.is_empty() {
-        charts.push(charts::laundering(&f, &by_id));
+        charts.push(charts::laundering(&f, &by_id)?);
     }
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
@@ -280,7 +280,7 @@ pub fn brief(
         })
         .collect();
 
-    Brief {
+    Ok(Brief {
         title: format!(
             "North Korea-attributed crypto thefts — {}",
             period_name(period)
@@ -316,7 +316,7 @@ pub fn brief(
         laundering,
         cited: cite.cited_rows(),
         sources: cite.sources,
-    }
+    })
 }
 
 /// Numbers sources in the order records are first cited, and remembers every cited record.
@@ -601,7 +601,7 @@ mod tests {
             generated_on: None,
         };
         let period = Period::parse_month("2024-03").expect("month");
-        let view = brief(&records, period, &[], &options);
+        let view = brief(&records, period, &[], &options).expect("charts draw");
         let row = &view.laundering[0];
         let named: Vec<&str> = row.from.iter().map(|o| o.record.id.as_str()).collect();
         let largest: Vec<String> = (4..=15)

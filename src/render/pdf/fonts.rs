@@ -100,9 +100,10 @@ pub struct Fonts {
 impl Fonts {
     /// The faces, parsed. The bytes are compiled in: a face that does not parse is a build
     /// defect every PDF test would show, reported as an error rather than a panic.
-    pub fn load() -> Result<Self, String> {
+    pub fn load() -> Result<Self, FontError> {
         let parse = |face: Face| {
-            FontRef::try_from_slice(face.bytes()).map_err(|e| format!("bundled font {face:?}: {e}"))
+            FontRef::try_from_slice(face.bytes())
+                .map_err(|e| FontError::new(face, "does not parse", e))
         };
         let faces: Vec<FontRef<'static>> =
             FACES.into_iter().map(parse).collect::<Result<_, _>>()?;
@@ -224,7 +225,7 @@ impl Fonts {
     /// Registers each face the pages draw with, subset to the glyphs they use, under its fixed
     /// resource name and a subset tag derived from those glyphs (so the same pages give the
     /// same bytes).
-    pub fn embed(&self, doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Result<(), String> {
+    pub fn embed(&self, doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Result<(), FontError> {
         for (face, chars) in used_characters(pages) {
             let font = self.font(face);
             let mut glyphs: Vec<u16> = chars.iter().map(|c| font.glyph_id(*c).0).collect();
@@ -233,10 +234,12 @@ impl Fonts {
             glyphs.sort_unstable();
             glyphs.dedup();
             let subset = subset(face.bytes(), &glyphs)
-                .map_err(|e| format!("bundled font {face:?} could not be subset: {e}"))?;
+                .map_err(|e| FontError::new(face, "could not be subset", e))?;
             let mut warnings = Vec::new();
-            let mut parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings)
-                .ok_or_else(|| format!("the subset of bundled font {face:?} could not be read"))?;
+            let mut parsed =
+                ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
+                    FontError::new(face, "gave a subset printpdf cannot read", "no font in it")
+                })?;
             parsed.font_name = Some(format!("{}+{}", tag(face, &glyphs), face.postscript_name()));
             doc.resources.fonts.map.insert(
                 FontId(face.resource().to_owned()),
@@ -278,16 +281,55 @@ fn used_characters(pages: &[Vec<Op>]) -> BTreeMap<Face, BTreeSet<char>> {
 
 /// A font program holding only `glyphs` (sorted, .notdef first), with a Unicode cmap for the
 /// characters that map to them.
-fn subset(bytes: &[u8], glyphs: &[u16]) -> Result<Vec<u8>, String> {
+fn subset(
+    bytes: &[u8],
+    glyphs: &[u16],
+) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
-    let font = ReadScope::new(bytes)
-        .read::<FontData<'_>>()
-        .map_err(|e| e.to_string())?;
-    let provider = font.table_provider(0).map_err(|e| e.to_string())?;
-    allsorts::subset::subset(&provider, glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode)
-        .map_err(|e| e.to_string())
+    let font = ReadScope::new(bytes).read::<FontData<'_>>()?;
+    let provider = font.table_provider(0)?;
+    Ok(allsorts::subset::subset(
+        &provider,
+        glyphs,
+        &SubsetProfile::Pdf,
+        CmapTarget::Unicode,
+    )?)
+}
+
+/// A bundled face that could not be used, with the font library's error as the cause.
+#[derive(Debug)]
+pub struct FontError {
+    face: Face,
+    what: &'static str,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl FontError {
+    fn new(
+        face: Face,
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        FontError {
+            face,
+            what,
+            source: source.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FontError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "bundled font {:?} {}", self.face, self.what)
+    }
+}
+
+impl std::error::Error for FontError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
 }
 
 /// The six capital letters that mark a subset font's name (`ABCDEF+NotoSans-Regular`), from

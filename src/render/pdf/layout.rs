@@ -137,6 +137,8 @@ pub struct Layout<'f> {
     laid: Laid,
     /// Distance from the top of the current page to where the next line starts.
     y: f32,
+    /// The first chart that could not be drawn: the PDF fails with it once laid out.
+    failed: Option<crate::render::charts::ChartError>,
 }
 
 impl<'f> Layout<'f> {
@@ -151,6 +153,7 @@ impl<'f> Layout<'f> {
                 ..Laid::default()
             },
             y,
+            failed: None,
         }
     }
 
@@ -162,8 +165,12 @@ impl<'f> Layout<'f> {
         top
     }
 
-    pub fn finish(self) -> Laid {
-        self.laid
+    /// The laid-out pages, or the first chart that could not be drawn.
+    pub fn finish(self) -> Result<Laid, crate::render::charts::ChartError> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(self.laid),
+        }
     }
 
     fn page(&self) -> usize {
@@ -429,8 +436,9 @@ impl<'f> Layout<'f> {
                 &mut ops,
             );
             let root = backend.into_drawing_area();
-            // A chart that cannot be drawn leaves its frame empty, as the SVG would be.
-            let _ = chart.drawing.draw(&root);
+            if let Err(e) = chart.drawing.draw(&root) {
+                self.failed.get_or_insert(e);
+            }
         }
         ops.extend(super::backend::frame(left, top, width, height, page_height));
         if let Some(page) = self.laid.pages.last_mut() {
@@ -976,7 +984,7 @@ mod tests {
         let geometry = Geometry::new(&super::super::style::Style::default());
         let mut layout = Layout::new(&fonts, geometry, &[]);
         layout.blocks(&super::super::blocks::blocks(markdown));
-        layout.finish()
+        layout.finish().expect("the charts draw")
     }
 
     fn shown_texts(laid: &Laid) -> Vec<String> {

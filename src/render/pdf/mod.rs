@@ -15,6 +15,7 @@ mod page;
 
 pub mod style;
 
+use super::charts::ChartError;
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
 use super::{Format, markdown};
@@ -46,14 +47,43 @@ pub struct PdfOptions {
 #[derive(Debug)]
 pub enum PdfError {
     Template(TemplateError),
-    Document(String),
+    Chart(ChartError),
+    /// The document could not be made, with what failed (the fonts, the dates, the file) and
+    /// the library's error as the cause.
+    Document {
+        what: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl PdfError {
+    /// What failed, for `map_err`: the error becomes the cause.
+    fn document<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+        what: &'static str,
+    ) -> impl FnOnce(E) -> PdfError {
+        move |source| PdfError::Document {
+            what,
+            source: source.into(),
+        }
+    }
 }
 
 impl fmt::Display for PdfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PdfError::Template(e) => write!(f, "template error: {e}"),
-            PdfError::Document(message) => write!(f, "cannot make the PDF: {message}"),
+            PdfError::Template(_) => f.write_str("template error"),
+            PdfError::Chart(_) => f.write_str("cannot make the PDF"),
+            PdfError::Document { what, .. } => write!(f, "cannot make the PDF: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PdfError::Template(e) => Some(e),
+            PdfError::Chart(e) => Some(e),
+            PdfError::Document { source, .. } => Some(&**source),
         }
     }
 }
@@ -78,7 +108,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     }
     let text = markdown(brief, templates, Format::Pdf)?;
     let blocks = blocks::blocks(&text);
-    let fonts = Fonts::load().map_err(PdfError::Document)?;
+    let fonts = Fonts::load().map_err(PdfError::document("the bundled fonts"))?;
     let geometry = Geometry::new(&style);
     let (width, height) = (geometry.width, geometry.height);
     let left_margin = geometry.left;
@@ -91,7 +121,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     });
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
-    let laid = layout.finish();
+    let laid = layout.finish().map_err(PdfError::Chart)?;
     // Each stage's input is let go as soon as the next stage holds the document: a long
     // brief's text, its laid-out pages and printpdf's copy of them are each tens of megabytes.
     drop(blocks);
@@ -120,7 +150,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         brief.period.label.clone(),
     ];
     let when = printpdf::OffsetDateTime::from_unix_timestamp(options.epoch.unwrap_or(0))
-        .map_err(|e| PdfError::Document(e.to_string()))?;
+        .map_err(PdfError::document("its dates"))?;
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
@@ -163,7 +193,9 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
             });
         }
     }
-    fonts.embed(&mut doc, &pages).map_err(PdfError::Document)?;
+    fonts
+        .embed(&mut doc, &pages)
+        .map_err(PdfError::document("the fonts"))?;
     let to_mm = |pt: f32| printpdf::Mm::from(Pt(pt));
     doc.with_pages(
         pages
@@ -185,7 +217,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     let mut bytes = Vec::new();
     lopdf
         .save_to(&mut bytes)
-        .map_err(|e| PdfError::Document(e.to_string()))?;
+        .map_err(PdfError::document("the file"))?;
     stamp_id(&mut bytes);
     rayon::spawn(move || drop(lopdf));
     Ok(Pdf {

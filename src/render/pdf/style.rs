@@ -110,6 +110,7 @@ fn parse(text: &str, origin: &Origin) -> Result<Style, TemplateError> {
             line,
             column,
             message: crate::text::escape(&message).into_owned(),
+            cause: None,
         }
     };
     let file: File = toml::from_str(text).map_err(|e| error(e.span(), e.message().to_owned()))?;
