@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use heistbrief::diagnostic::SourceText;
 use heistbrief::incident::Incident;
-use heistbrief::load::{load_dir, read_record};
+use heistbrief::load::{check_dir, load_dir, read_record};
 use heistbrief::period::Period;
 use heistbrief::stats::figures;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 #[path = "synthetic/mod.rs"]
 mod synthetic;
 
-use synthetic::{Sequence, record_text};
+use synthetic::{SHAPE, Sequence, record_text};
 
 const RECORDS: usize = 100_000;
 
@@ -52,7 +52,9 @@ fn incidents() -> &'static Vec<Incident> {
 fn folder() -> &'static PathBuf {
     static FOLDER: OnceLock<PathBuf> = OnceLock::new();
     FOLDER.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-incidents-{RECORDS}"));
+        // Named by the generator's shape, so that a folder of an older shape is never reused.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("bench-incidents-{RECORDS}-{SHAPE}"));
         let done = dir.join(".complete");
         if !done.exists() {
             let _ = std::fs::remove_dir_all(&dir);
@@ -108,6 +110,18 @@ fn load_100k_files(bencher: divan::Bencher) {
         let loaded = load_dir(dir, today).expect("load");
         assert_eq!(loaded.incidents.len(), RECORDS);
         loaded
+    });
+}
+
+/// What `check` does with 100 000 record files: load and validate them, keeping the problems.
+#[divan::bench(sample_count = 5)]
+fn check_100k_files(bencher: divan::Bencher) {
+    let dir = folder();
+    let today = NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
+    bencher.bench(|| {
+        let checked = check_dir(dir, today).expect("check");
+        assert_eq!((checked.files, checked.error_count()), (RECORDS, 0));
+        checked
     });
 }
 

@@ -82,12 +82,11 @@ fn benchmark(r: &mut Reader<'_, '_>, mut t: raw::Table<'_>) -> Option<Benchmark>
     let publisher = r.required(&mut t, "publisher", non_empty_string);
     let title = r.required(&mut t, "title", non_empty_string);
     let from = r.required(&mut t, "from", Reader::date);
-    let to_span = t
-        .entries
-        .iter()
-        .find(|(k, _)| k.name == "to")
-        .map(|(_, v)| v.span.clone());
-    let to = r.required(&mut t, "to", Reader::date);
+    let mut to_span = None;
+    let to = r.required(&mut t, "to", |r, v, f| {
+        to_span = Some(v.span.clone());
+        Reader::date(r, v, f)
+    });
     let amount_usd = r.required(&mut t, "amount_usd", Reader::usd);
     let incidents = r.optional(&mut t, "incidents", |r, v, f| {
         r.positive_integer(v, f, "a whole number of incidents", "")

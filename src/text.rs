@@ -62,38 +62,78 @@ pub enum TextKind {
 
 /// The first character a field of this kind may not hold, described for a message.
 pub fn problem_in(text: &str, kind: TextKind) -> Option<String> {
-    // Most fields are plain ASCII, where only control characters can be wrong: a byte scan
-    // settles them (this runs on every field of every record).
-    if text.is_ascii()
-        && !text.bytes().any(|b| {
-            (b < 0x20 || b == 0x7f) && !(kind == TextKind::Prose && matches!(b, b'\n' | b'\t'))
-        })
-    {
-        return None;
-    }
-    for c in text.chars() {
-        let allowed_in_prose = matches!(c, '\n' | '\t' | '\u{200C}' | '\u{200D}');
-        if kind == TextKind::Prose && allowed_in_prose {
+    // This runs on every field of every record: ASCII bytes (most of any text) are settled by
+    // one comparison each, and only the other characters are decoded and looked up.
+    let prose = kind == TextKind::Prose;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        at = next_unusual(bytes, at);
+        let &b = bytes.get(at)?;
+        if b < 0x80 {
+            if (b < 0x20 || b == 0x7f) && !(prose && matches!(b, b'\n' | b'\t')) {
+                return Some(describe(char::from(b), kind));
+            }
+            at += 1;
             continue;
         }
-        let what = if c.is_control() || is_line_separator(c) {
-            "a control character"
-        } else if is_bidi_control(c) {
-            "a bidirectional control character, which changes how the text around it is displayed"
-        } else if is_invisible(c) {
-            "an invisible character"
-        } else {
-            continue;
-        };
-        let code = format!("U+{:04X}", u32::from(c));
-        let hint = match (c, kind) {
-            ('\n' | '\r', TextKind::Line) => "; this field is one line",
-            ('\r', TextKind::Prose) => "; end lines with \\n only",
-            _ => "; remove it",
-        };
-        return Some(format!("contains {code}, {what}{hint}"));
+        // `at` is always on a character boundary: ASCII bytes and whole characters are stepped.
+        let c = text.get(at..)?.chars().next()?;
+        if !(prose && matches!(c, '\u{200C}' | '\u{200D}'))
+            && (c.is_control() || is_line_separator(c) || is_bidi_control(c) || is_invisible(c))
+        {
+            return Some(describe(c, kind));
+        }
+        at += c.len_utf8();
     }
-    None
+}
+
+/// The index of the first byte from `from` that is not printable ASCII (a control character,
+/// DEL, or part of a non-ASCII character), or the length: eight bytes are tested at once.
+fn next_unusual(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        // A high bit (non-ASCII), a byte below 0x20, or a byte equal to 0x7F.
+        let below_space = v.wrapping_sub(ONES * 0x20) & !v;
+        let del = {
+            let x = v ^ (ONES * 0x7F);
+            x.wrapping_sub(ONES) & !x
+        };
+        if (v | below_space | del) & HIGHS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if !(0x20..0x7F).contains(&b) {
+            return at;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Why `c` may not be in a field of this kind.
+fn describe(c: char, kind: TextKind) -> String {
+    let what = if c.is_control() || is_line_separator(c) {
+        "a control character"
+    } else if is_bidi_control(c) {
+        "a bidirectional control character, which changes how the text around it is displayed"
+    } else {
+        "an invisible character"
+    };
+    let code = format!("U+{:04X}", u32::from(c));
+    let hint = match (c, kind) {
+        ('\n' | '\r', TextKind::Line) => "; this field is one line",
+        ('\r', TextKind::Prose) => "; end lines with \\n only",
+        _ => "; remove it",
+    };
+    format!("contains {code}, {what}{hint}")
 }
 
 /// True when nothing in `text` would be seen: empty, whitespace or invisible characters only.
@@ -171,6 +211,26 @@ pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
 /// A user's value quoted in a message: clipped, then escaped.
 pub fn echo(text: &str) -> String {
     escape(&clip(text, ECHO_CHARS)).into_owned()
+}
+
+#[cfg(test)]
+mod scan {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-at-a-time scan finds the byte a byte-by-byte scan finds.
+        #[test]
+        fn next_unusual_is_the_first_unusual_byte(
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            from in 0usize..64,
+        ) {
+            let from = from.min(bytes.len());
+            let expected = (from..bytes.len())
+                .find(|&i| !(0x20..0x7F).contains(&bytes[i]))
+                .unwrap_or(bytes.len());
+            prop_assert_eq!(super::next_unusual(&bytes, from), expected);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::{Failure, IncidentsArg, Verbosity, emit, today};
 use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
-use crate::load::load_dir;
+use crate::load::check_dir;
 use crate::text::shown;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -26,7 +26,7 @@ pub enum CheckFormat {
 pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let progress = super::progress::Progress::start("checking records", verbosity);
-    let loaded = load_dir(&args.incidents.incidents, today()?)?;
+    let loaded = check_dir(&args.incidents.incidents, today()?)?;
     drop(progress);
     verbosity.step(
         &format!(

@@ -45,20 +45,42 @@ impl Loaded {
 /// Loads and validates every record under `root`. Only a missing or unreadable folder is an
 /// `Err`; problems in files are diagnostics.
 pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
+    load(root, today, true)
+}
+
+/// Validates every record under `root` as [`load_dir`] does, keeping only the problems: what
+/// `check` needs, in the memory of its problems rather than of every record (`incidents` is
+/// empty).
+pub fn check_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
+    load(root, today, false)
+}
+
+fn load(root: &Path, today: NaiveDate, keep_records: bool) -> io::Result<Loaded> {
     let (paths, mut diagnostics) = discover::record_files(root)?;
     let ids: Vec<String> = paths.iter().map(|path| record_id(path)).collect();
     // Parsing dominates loading, and files are independent: read and check them in parallel.
-    let results: Vec<(Option<Incident>, Vec<Diagnostic>)> = paths
+    // A valid record's aliases are kept apart for the folder-wide check, which needs no more.
+    type Checked = (Option<Incident>, Option<Vec<String>>, Vec<Diagnostic>);
+    let results: Vec<Checked> = paths
         .par_iter()
         .zip(&ids)
-        .map(|(path, id)| match crate::fs::read_listed_file(path) {
-            Ok(bytes) => check_file(path, &bytes, id, today),
-            Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
+        .map(|(path, id)| {
+            let (incident, problems) = match crate::fs::read_listed_file(path) {
+                Ok(bytes) => check_file(path, &bytes, id, today),
+                Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
+            };
+            let aliases = incident
+                .as_ref()
+                .filter(|i| !i.aliases.is_empty())
+                .map(|i| i.aliases.clone());
+            (incident.filter(|_| keep_records), aliases, problems)
         })
         .collect();
-    let mut incidents = Vec::with_capacity(results.len());
-    for (incident, problems) in results {
+    let mut incidents = Vec::with_capacity(if keep_records { results.len() } else { 0 });
+    let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
+    for ((incident, aliases, problems), path) in results.into_iter().zip(&paths) {
         incidents.extend(incident);
+        aliased.extend(aliases.map(|a| (a, path.as_path())));
         diagnostics.extend(problems);
     }
     let named: Vec<(&str, &Path)> = ids
@@ -67,15 +89,10 @@ pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
         .zip(paths.iter().map(PathBuf::as_path))
         .collect();
     diagnostics.extend(validate::duplicate_ids(&named));
-    // Ids are file stems, so a valid record's path is found by its id. Most data sets have
-    // few aliases or none: the maps are built only for them.
-    if incidents.iter().any(|i| !i.aliases.is_empty()) {
-        let path_of: std::collections::HashMap<&str, &Path> = named.iter().copied().collect();
-        let aliased: Vec<(&[String], &Path)> = incidents
-            .iter()
-            .filter(|i| !i.aliases.is_empty())
-            .filter_map(|i| Some((i.aliases.as_slice(), *path_of.get(i.id.as_str())?)))
-            .collect();
+    // Most data sets have few aliases or none: the check runs only for them.
+    if !aliased.is_empty() {
+        let aliased: Vec<(&[String], &Path)> =
+            aliased.iter().map(|(a, p)| (a.as_slice(), *p)).collect();
         diagnostics.extend(validate::colliding_aliases(&ids, &paths, &aliased));
     }
     Diagnostic::sort(&mut diagnostics);

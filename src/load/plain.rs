@@ -53,10 +53,7 @@ pub(crate) fn problems(text: &str, id: &str) -> Option<Vec<(String, String)>> {
 /// in the plain shape.
 fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<'t>, Arrays)> {
     // Sized for a usual record, so that reading one allocates each list once.
-    let mut root = Table {
-        entries: Vec::with_capacity(RECORD_FIELDS.len()),
-        ..Table::default()
-    };
+    let mut root = Table::with_capacity(RECORD_FIELDS.len());
     let mut open: Option<(Section, Table<'t>)> = None;
     let mut laundering = Some(Vec::new());
     let mut sources = Some(Vec::with_capacity(4));
@@ -88,10 +85,7 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
             continue;
         }
         if line.starts_with('[') {
-            let table = Table {
-                entries: Vec::with_capacity(SOURCE_FIELDS.len()),
-                ..Table::default()
-            };
+            let table = Table::with_capacity(SOURCE_FIELDS.len());
             close(open.replace((header(line)?, table)), report);
             continue;
         }
@@ -102,16 +96,14 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
             None if Section::named(key).is_some() => return None,
             None => &mut root,
         };
-        // A repeated key is TOML's error, which the full reader reports.
-        if table.contains(key) {
-            return None;
-        }
+        // A repeated key (TOML's error) needs no search here: the typing step takes one of
+        // each, finds the other left over, and the file goes to the full reader, which says so.
         let item = Item { value, span: 0..0 };
         let key = Key {
-            name: Cow::Borrowed(key),
+            name: key,
             span: 0..0,
         };
-        table.entries.push((key, item));
+        table.entries.push((key, Some(item)));
     }
     close(open, report);
     Some((
@@ -195,7 +187,9 @@ fn string(text: &str) -> Option<(Cow<'_, str>, &str)> {
     let mut out: Option<String> = None;
     let mut run = 0;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        i = next_special(bytes, i, quote);
+        let &b = bytes.get(i)?;
         match b {
             _ if b == quote && (!multi || bytes[i..].starts_with(&[quote; 3])) => {
                 let value = match out {
@@ -228,7 +222,42 @@ fn string(text: &str) -> Option<(Cow<'_, str>, &str)> {
             _ => i += 1,
         }
     }
-    None
+}
+
+/// The index of the first byte from `from` that a string's scan must look at (the quote, a
+/// backslash, a control character), or the length. Strings are most of a record's bytes, and
+/// most of a string is none of these: eight bytes are tested at once (the bit tricks that find
+/// a zero or small byte in a word), then the word holding one is scanned byte by byte.
+fn next_special(bytes: &[u8], from: usize, quote: u8) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let special = |b: u8| b == quote || b == b'\\' || b < 0x20 || b == 0x7F;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        // A byte below 0x20 (ASCII controls) sets its high bit in `v - 0x20…` while clear in v.
+        let small = v.wrapping_sub(ONES * 0x20) & !v & HIGHS;
+        let hit = small
+            | has_zero(v ^ (ONES * u64::from(quote)))
+            | has_zero(v ^ (ONES * u64::from(b'\\')))
+            | has_zero(v ^ (ONES * 0x7F));
+        if hit != 0 {
+            break;
+        }
+        i += 8;
+    }
+    // The word with a hit (its flags can be false after the first true one, so each byte is
+    // checked), or the tail shorter than a word.
+    while let Some(&b) = bytes.get(i) {
+        if special(b) {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// `["a", 2]` on one line, of one-line strings, integers and dates (no nested array); a
@@ -278,7 +307,7 @@ fn integer(text: &str) -> Option<(Value<'_>, &str)> {
     }
     let value = Value::Integer {
         value: n,
-        text: Cow::Borrowed(digits),
+        text: digits,
     };
     Some((value, rest))
 }
@@ -376,6 +405,30 @@ mod tests {
             assert!(PLAIN.contains(from), "{from}");
             let text = PLAIN.replacen(from, to, 1);
             assert_eq!(read(&text, "x"), None, "{to:?} was read");
+        }
+    }
+}
+
+#[cfg(test)]
+mod scan {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-at-a-time scan finds the byte a byte-by-byte scan finds.
+        #[test]
+        fn next_special_is_the_first_special_byte(
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            from in 0usize..64,
+            quote in prop_oneof![Just(b'"'), Just(b'\'')],
+        ) {
+            let from = from.min(bytes.len());
+            let expected = (from..bytes.len())
+                .find(|&i| {
+                    let b = bytes[i];
+                    b == quote || b == b'\\' || b < 0x20 || b == 0x7F
+                })
+                .unwrap_or(bytes.len());
+            prop_assert_eq!(super::next_special(&bytes, from, quote), expected);
         }
     }
 }

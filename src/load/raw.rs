@@ -25,11 +25,12 @@ pub(crate) enum Value<'t> {
     /// Its value when it fits TOML's integers (`i64`), and its digits for messages.
     Integer {
         value: Option<i64>,
-        text: Cow<'t, str>,
+        text: &'t str,
     },
     Datetime(toml::value::Datetime),
     Array(Vec<Item<'t>>),
-    Table(Table<'t>),
+    /// Boxed: tables are few, and every other value is kept small by it.
+    Table(Box<Table<'t>>),
     /// Any other TOML type, by its name: a float, a boolean, or a container nested deeper than
     /// any field of a record or benchmark reaches (whose contents no rule reads).
     Other(&'static str),
@@ -54,27 +55,49 @@ impl Value<'_> {
 /// index (which name its fields: `sources[1].url`).
 #[derive(Debug, Default)]
 pub(crate) struct Table<'t> {
-    pub entries: Vec<(Key<'t>, Item<'t>)>,
+    /// Each key and its value, the value `None` once taken.
+    pub entries: Vec<(Key<'t>, Option<Item<'t>>)>,
     pub span: Range<usize>,
     pub path: Option<(&'static str, usize)>,
+    /// Where the next key is looked for first: the typing step takes keys in the order
+    /// records write them, so each is usually found at once.
+    next: usize,
 }
 
 #[derive(Debug)]
 pub(crate) struct Key<'t> {
-    pub name: Cow<'t, str>,
+    pub name: &'t str,
     pub span: Range<usize>,
 }
 
 impl<'t> Table<'t> {
+    /// An empty table with room for `keys` keys.
+    pub fn with_capacity(keys: usize) -> Self {
+        Table {
+            entries: Vec::with_capacity(keys),
+            ..Table::default()
+        }
+    }
+
     /// Takes `key`'s value out of the table: what is left once every known key has been taken
     /// are the unknown keys.
     pub fn take(&mut self, key: &str) -> Option<Item<'t>> {
-        let at = self.entries.iter().position(|(k, _)| k.name == key)?;
-        Some(self.entries.swap_remove(at).1)
+        let n = self.entries.len();
+        let start = self.next.min(n);
+        let at = (start..n).chain(0..start).find(|&i| {
+            let (k, v) = &self.entries[i];
+            v.is_some() && k.name == key
+        })?;
+        self.next = at + 1;
+        self.entries[at].1.take()
     }
 
-    pub fn contains(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k.name == key)
+    /// The keys not taken: once every known key has been, the unknown ones.
+    pub fn left(&self) -> impl Iterator<Item = &Key<'t>> {
+        self.entries
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| k)
     }
 }
 
@@ -101,14 +124,15 @@ fn table<'t>(
             .iter()
             .map(|(key, value)| {
                 let key = Key {
-                    name: Cow::Borrowed(key.get_ref().as_ref()),
+                    name: key.get_ref().as_ref(),
                     span: shift(key.span(), offset),
                 };
-                (key, item(value, offset, depth + 1))
+                (key, Some(item(value, offset, depth + 1)))
             })
             .collect(),
         span,
         path,
+        next: 0,
     }
 }
 
@@ -118,7 +142,7 @@ fn item<'t>(value: &'t Spanned<DeValue<'_>>, offset: usize, depth: usize) -> Ite
         DeValue::String(s) => Value::String(Cow::Borrowed(s)),
         DeValue::Integer(integer) => Value::Integer {
             value: i64::from_str_radix(integer.as_str(), integer.radix()).ok(),
-            text: Cow::Borrowed(integer.as_str()),
+            text: integer.as_str(),
         },
         DeValue::Datetime(datetime) => Value::Datetime(*datetime),
         DeValue::Array(items) if depth < DEEPEST => Value::Array(
@@ -129,7 +153,7 @@ fn item<'t>(value: &'t Spanned<DeValue<'_>>, offset: usize, depth: usize) -> Ite
         ),
         // A table's own path is given when it is read as an element of an array of tables.
         DeValue::Table(t) if depth < DEEPEST => {
-            Value::Table(table(t, span.clone(), None, offset, depth))
+            Value::Table(Box::new(table(t, span.clone(), None, offset, depth)))
         }
         other => Value::Other(other.type_str()),
     };

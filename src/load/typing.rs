@@ -211,8 +211,8 @@ pub(crate) trait Report: Sized {
 
     /// Reports every key left in `t` once the known ones were taken.
     fn reject_unknown_keys(&mut self, t: &Table<'_>, known: &[&str]) {
-        for (key, _) in &t.entries {
-            let name = key.name.as_ref();
+        for key in t.left() {
+            let name = key.name;
             self.problem(key.span.clone(), Field::of(t, name), || {
                 let hint = match closest(name, known) {
                     Some(candidate) => format!("did you mean `{candidate}`?"),
@@ -438,11 +438,12 @@ pub(crate) trait Report: Sized {
         };
         let mut out = Some(Vec::with_capacity(items.len()));
         for (i, item) in items.into_iter().enumerate() {
-            let Value::Table(mut table) = item.value else {
+            let Value::Table(table) = item.value else {
                 self.wrong_type(&item, field.element(i), &expected());
                 out = None;
                 continue;
             };
+            let mut table = *table;
             table.path = Some((field.key, i));
             match (read(self, table), out.as_mut()) {
                 (Some(v), Some(list)) => list.push(v),
