@@ -20,7 +20,7 @@ fn bundled() -> &'static (Vec<Incident>, Vec<Benchmark>) {
     static DATA: OnceLock<(Vec<Incident>, Vec<Benchmark>)> = OnceLock::new();
     DATA.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
         let loaded = heistbrief::load::load_dir(&root.join("incidents"), today).expect("records");
         let path = root.join("benchmarks.toml");
         let bytes = std::fs::read(&path).expect("benchmarks");

@@ -16,7 +16,7 @@ if [ ! -e "$cases/.complete" ]; then
   "$target/release/examples/hard_inputs" "$cases"
   touch "$cases/.complete"
 fi
-export HEISTBRIEF_TODAY=2026-11-30
+export HEISTBRIEF_TODAY=2026-12-05
 
 # run NAME EXPECTED-EXIT COMMAND...: one line of the table, and the last line the command said.
 run() {

@@ -89,28 +89,46 @@ pub fn problem_in(text: &str, kind: TextKind) -> Option<String> {
 }
 
 /// The index of the first byte from `from` that is not printable ASCII (a control character,
-/// DEL, or part of a non-ASCII character), or the length: eight bytes are tested at once.
+/// DEL, or part of a non-ASCII character), or the length.
 fn next_unusual(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let word_hit = |v: u64| (v | bytes_below(v, 0x20) | bytes_equal(v, 0x7F)) & HIGHS;
+    first_byte(bytes, from, word_hit, |b| !(0x20..0x7F).contains(&b))
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// A word whose high bit is set in each byte of `v` below `n` (at most 0x80), and perhaps in
+/// bytes after one that is: exact as to whether there is any.
+pub(crate) fn bytes_below(v: u64, n: u8) -> u64 {
+    v.wrapping_sub(ONES * u64::from(n)) & !v & HIGHS
+}
+
+/// As [`bytes_below`], for bytes equal to `b`.
+pub(crate) fn bytes_equal(v: u64, b: u8) -> u64 {
+    bytes_below(v ^ (ONES * u64::from(b)), 1)
+}
+
+/// The index of the first byte from `from` for which `byte_hit` holds, or the length. Text is
+/// scanned eight bytes at a time while `word_hit` (nonzero when some byte of the word may hit,
+/// never zero when one does) says none does; then byte by byte.
+pub(crate) fn first_byte(
+    bytes: &[u8],
+    from: usize,
+    word_hit: impl Fn(u64) -> u64,
+    byte_hit: impl Fn(u8) -> bool,
+) -> usize {
     let mut at = from;
     while let Some(chunk) = bytes.get(at..at + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
-        let v = u64::from_ne_bytes(word);
-        // A high bit (non-ASCII), a byte below 0x20, or a byte equal to 0x7F.
-        let below_space = v.wrapping_sub(ONES * 0x20) & !v;
-        let del = {
-            let x = v ^ (ONES * 0x7F);
-            x.wrapping_sub(ONES) & !x
-        };
-        if (v | below_space | del) & HIGHS != 0 {
+        if word_hit(u64::from_ne_bytes(word)) != 0 {
             break;
         }
         at += 8;
     }
     while let Some(&b) = bytes.get(at) {
-        if !(0x20..0x7F).contains(&b) {
+        if byte_hit(b) {
             return at;
         }
         at += 1;

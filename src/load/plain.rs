@@ -226,38 +226,14 @@ fn string(text: &str) -> Option<(Cow<'_, str>, &str)> {
 
 /// The index of the first byte from `from` that a string's scan must look at (the quote, a
 /// backslash, a control character), or the length. Strings are most of a record's bytes, and
-/// most of a string is none of these: eight bytes are tested at once (the bit tricks that find
-/// a zero or small byte in a word), then the word holding one is scanned byte by byte.
+/// most of a string is none of these: words of eight bytes are tested at once.
 fn next_special(bytes: &[u8], from: usize, quote: u8) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let special = |b: u8| b == quote || b == b'\\' || b < 0x20 || b == 0x7F;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_ne_bytes(word);
-        // A byte below 0x20 (ASCII controls) sets its high bit in `v - 0x20…` while clear in v.
-        let small = v.wrapping_sub(ONES * 0x20) & !v & HIGHS;
-        let hit = small
-            | has_zero(v ^ (ONES * u64::from(quote)))
-            | has_zero(v ^ (ONES * u64::from(b'\\')))
-            | has_zero(v ^ (ONES * 0x7F));
-        if hit != 0 {
-            break;
-        }
-        i += 8;
-    }
-    // The word with a hit (its flags can be false after the first true one, so each byte is
-    // checked), or the tail shorter than a word.
-    while let Some(&b) = bytes.get(i) {
-        if special(b) {
-            return i;
-        }
-        i += 1;
-    }
-    i
+    use crate::text::{bytes_below, bytes_equal, first_byte};
+    let word_hit = |v: u64| {
+        bytes_below(v, 0x20) | bytes_equal(v, quote) | bytes_equal(v, b'\\') | bytes_equal(v, 0x7F)
+    };
+    let byte_hit = |b: u8| b == quote || b == b'\\' || b < 0x20 || b == 0x7F;
+    first_byte(bytes, from, word_hit, byte_hit)
 }
 
 /// `["a", 2]` on one line, of one-line strings, integers and dates (no nested array); a
