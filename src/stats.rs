@@ -196,13 +196,13 @@ impl<'a> Sum<'a> {
     }
 
     fn comparison(self) -> Comparison<'a> {
-        let group = self.tally.into_group(Cow::Borrowed(""));
+        let (incidents, total_usd, ids) = self.tally.into_parts();
         Comparison {
             from: self.period.from,
             to: self.period.to,
-            incidents: group.incidents,
-            total_usd: group.total_usd,
-            ids: group.ids,
+            incidents,
+            total_usd,
+            ids,
         }
     }
 }
@@ -401,17 +401,22 @@ impl<'a> Tally<'a> {
         self.ids.push(&incident.id);
     }
 
-    /// Ids arrive in ascending order when the thefts are visited in id order, as loading
-    /// gives them; other callers' are sorted here.
-    fn into_group(mut self, key: Cow<'a, str>) -> Group<'a> {
+    /// The count, the total and the ids, ascending. Ids arrive in that order when the thefts
+    /// are visited in id order, as loading gives them; other callers' are sorted here.
+    fn into_parts(mut self) -> (usize, UsdTotal, Vec<&'a str>) {
         if !self.ids.is_sorted() {
             self.ids.sort_unstable();
         }
+        (self.incidents, self.total_usd, self.ids)
+    }
+
+    fn into_group(self, key: Cow<'a, str>) -> Group<'a> {
+        let (incidents, total_usd, ids) = self.into_parts();
         Group {
             key,
-            incidents: self.incidents,
-            total_usd: self.total_usd,
-            ids: self.ids,
+            incidents,
+            total_usd,
+            ids,
         }
     }
 }
