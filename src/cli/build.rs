@@ -2,7 +2,9 @@
 //! or, with `--each`, one brief per month or quarter of a span and an index of them.
 
 use super::progress::Progress;
-use super::{BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean};
+use super::{
+    BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean_with, today,
+};
 use crate::incident::Incident;
 use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
@@ -85,7 +87,9 @@ pub fn run(
     let progress = Progress::start("reading records", verbosity);
     let templates = templates(args.templates.as_deref())?;
     let benchmarks = args.benchmarks.load()?;
-    let mut loaded = load_clean(&args.incidents)?;
+    // The figures read every record, the brief's words only the few it cites: records are
+    // kept light, and those cited are read again whole once the briefs have chosen them.
+    let mut loaded = load_clean_with(&args.incidents, crate::load::load_dir_light)?;
     drop(progress);
     verbosity.step(
         &format!(
@@ -112,17 +116,27 @@ pub fn run(
     let mut archived = Vec::new();
     let progress = Progress::start("rendering", verbosity);
     let started = Instant::now();
-    let views: Vec<Brief> = periods
+    let views_of = |incidents: &[Incident]| -> Result<Vec<Brief>, Failure> {
+        periods
+            .iter()
+            .map(|period| brief(incidents, *period, &benchmarks, &options))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Failure::data("").because(e))
+    };
+    // Which records a brief cites follows from the figures alone (amounts, dates, groups), so
+    // the light records choose them; the views are then made again with those records whole.
+    let cited: std::collections::HashSet<String> = views_of(&loaded.incidents)?
         .iter()
-        .map(|period| brief(&loaded.incidents, *period, &benchmarks, &options))
-        .collect::<Result<_, _>>()
-        .map_err(|e| Failure::data("").because(e))?;
+        .flat_map(Brief::record_ids)
+        .map(str::to_owned)
+        .collect();
+    let cited: std::collections::HashSet<&str> = cited.iter().map(String::as_str).collect();
+    crate::load::reread(&mut loaded, &cited, today()?).map_err(Failure::data)?;
+    let views = views_of(&loaded.incidents)?;
     // The views hold all the briefs need. Only the records they cite are kept (warnings name
     // them), so that rendering a long brief does not add its memory to that of every record.
-    let cited: std::collections::HashSet<&str> = views.iter().flat_map(Brief::record_ids).collect();
     loaded.incidents.retain(|i| cited.contains(i.id.as_str()));
     loaded.incidents.shrink_to_fit();
-    drop(cited);
     let summarised = match views.as_slice() {
         [view] => view.period.name.clone(),
         _ => render::words::plural(views.len(), "period"),

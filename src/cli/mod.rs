@@ -326,7 +326,15 @@ pub fn today() -> Result<NaiveDate, Failure> {
 /// Loads the records for a command that needs clean data: any error stops it, with the problems
 /// printed as `check` would and a pointer to `check`.
 pub fn load_clean(incidents: &IncidentsArg) -> Result<Loaded, Failure> {
-    let loaded = load_dir(&incidents.incidents, today()?)?;
+    load_clean_with(incidents, load_dir)
+}
+
+/// [`load_clean`] with another loader (`build` loads light records).
+pub fn load_clean_with(
+    incidents: &IncidentsArg,
+    load: fn(&Path, NaiveDate) -> std::io::Result<Loaded>,
+) -> Result<Loaded, Failure> {
+    let loaded = load(&incidents.incidents, today()?)?;
     stop_on_errors(
         &loaded.diagnostics,
         &incidents.incidents,

@@ -27,6 +27,8 @@ pub use record::{ReadRecord, read_record, read_record_bytes};
 pub struct Loaded {
     /// Valid records, sorted by id (which starts with the date, so this is nearly date order).
     pub incidents: Vec<Incident>,
+    /// Each record's file, in the same order.
+    pub paths: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
 }
@@ -45,17 +47,86 @@ impl Loaded {
 /// Loads and validates every record under `root`. Only a missing or unreadable folder is an
 /// `Err`; problems in files are diagnostics.
 pub fn load_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
-    load(root, today, true)
+    load(root, today, Keep::Records)
 }
 
 /// Validates every record under `root` as [`load_dir`] does, keeping only the problems: what
 /// `check` needs, in the memory of its problems rather than of every record (`incidents` is
 /// empty).
 pub fn check_dir(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
-    load(root, today, false)
+    load(root, today, Keep::Problems)
 }
 
-fn load(root: &Path, today: NaiveDate, keep_records: bool) -> io::Result<Loaded> {
+/// Validates every record under `root` as [`load_dir`] does, keeping each without its prose
+/// and its sources' addresses and quotes ([`light`]): all that the figures read, in a fraction
+/// of the memory. [`reread`] makes the records a brief cites whole again.
+pub fn load_dir_light(root: &Path, today: NaiveDate) -> io::Result<Loaded> {
+    load(root, today, Keep::Light)
+}
+
+/// What loading keeps of each valid record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Records,
+    Light,
+    Problems,
+}
+
+/// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers and
+/// laundering steps, without the summary, notes, tags or its sources' addresses and quotes.
+pub fn light(mut incident: Incident) -> Incident {
+    incident.summary = String::new();
+    incident.attribution_note = None;
+    incident.actor = None;
+    incident.country = None;
+    incident.chains = Vec::new();
+    incident.tags = Vec::new();
+    incident.aliases = Vec::new();
+    for source in &mut incident.sources {
+        source.url = String::new();
+        source.quote = None;
+        source.published = None;
+        source.accessed = None;
+    }
+    incident
+}
+
+/// Reads again, whole, the records of `loaded` whose ids are in `ids` (light ones, from
+/// [`load_dir_light`]). A file that no longer reads as the record it was is an error: it
+/// changed while the brief was being made.
+pub fn reread(
+    loaded: &mut Loaded,
+    ids: &std::collections::HashSet<&str>,
+    today: NaiveDate,
+) -> Result<(), String> {
+    let wanted: Vec<usize> = (0..loaded.incidents.len())
+        .filter(|&i| ids.contains(loaded.incidents[i].id.as_str()))
+        .collect();
+    let whole: Vec<Option<Incident>> = wanted
+        .par_iter()
+        .map(|&i| {
+            let path = &loaded.paths[i];
+            let bytes = crate::fs::read_listed_file(path).ok()?;
+            check_file(path, &bytes, &loaded.incidents[i].id, today).0
+        })
+        .collect();
+    for (i, incident) in wanted.into_iter().zip(whole) {
+        match incident {
+            Some(incident) if light(incident.clone()) == loaded.incidents[i] => {
+                loaded.incidents[i] = incident;
+            }
+            _ => {
+                return Err(format!(
+                    "{} changed while the brief was being made; build again",
+                    crate::text::shown(&loaded.paths[i])
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     let (paths, mut diagnostics) = discover::record_files(root)?;
     let ids: Vec<String> = paths.iter().map(|path| record_id(path)).collect();
     // Parsing dominates loading, and files are independent: read and check them in parallel.
@@ -73,13 +144,22 @@ fn load(root: &Path, today: NaiveDate, keep_records: bool) -> io::Result<Loaded>
                 .as_ref()
                 .filter(|i| !i.aliases.is_empty())
                 .map(|i| i.aliases.clone());
-            (incident.filter(|_| keep_records), aliases, problems)
+            let kept = match keep {
+                Keep::Records => incident,
+                Keep::Light => incident.map(light),
+                Keep::Problems => None,
+            };
+            (kept, aliases, problems)
         })
         .collect();
-    let mut incidents = Vec::with_capacity(if keep_records { results.len() } else { 0 });
+    let mut kept = Vec::with_capacity(if keep == Keep::Problems {
+        0
+    } else {
+        results.len()
+    });
     let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
     for ((incident, aliases, problems), path) in results.into_iter().zip(&paths) {
-        incidents.extend(incident);
+        kept.extend(incident.map(|i| (i, path.clone())));
         aliased.extend(aliases.map(|a| (a, path.as_path())));
         diagnostics.extend(problems);
     }
@@ -96,9 +176,11 @@ fn load(root: &Path, today: NaiveDate, keep_records: bool) -> io::Result<Loaded>
         diagnostics.extend(validate::colliding_aliases(&ids, &paths, &aliased));
     }
     Diagnostic::sort(&mut diagnostics);
-    incidents.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    kept.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+    let (incidents, kept_paths) = kept.into_iter().unzip();
     Ok(Loaded {
         incidents,
+        paths: kept_paths,
         diagnostics,
         files: paths.len(),
     })
