@@ -70,6 +70,15 @@ fn decimal(value: UsdTotal, decimals: u32) -> String {
     }
 }
 
+/// A share of a total in whole percent, rounded half up; 0 of a total of 0. The one rounding
+/// for every share: the figures' coverage and the brief's shares alike.
+pub fn percent(part: UsdTotal, total: UsdTotal) -> UsdTotal {
+    part.saturating_mul(100)
+        .saturating_add(total / 2)
+        .checked_div(total)
+        .unwrap_or(0)
+}
+
 /// `305000000` as `305,000,000`, for exact figures.
 pub fn grouped(amount: UsdTotal) -> String {
     let digits = amount.to_string();

@@ -616,8 +616,7 @@ fn coverage<'a>(
                 benchmark: b,
                 our_incidents: ours.len(),
                 our_total_usd: our_total,
-                coverage_percent: (!exceeds)
-                    .then(|| (our_total.saturating_mul(100) + theirs / 2) / theirs),
+                coverage_percent: (!exceeds).then(|| crate::money::percent(our_total, theirs)),
                 exceeds,
                 ids: ours.iter().map(|i| i.id.as_str()).collect(),
             }

@@ -565,7 +565,7 @@ fn shares(
             incidents: g.incidents,
             total_usd: g.total_usd,
             total: words::money(g.total_usd),
-            percent: words::percent(g.total_usd, total),
+            percent: crate::money::percent(g.total_usd, total),
             share: words::share(g.total_usd, total),
         })
         .collect()

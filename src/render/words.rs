@@ -21,17 +21,9 @@ pub fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A share of a total in whole percent, rounded half up; 0 of a total of 0.
-pub fn percent(part: UsdTotal, total: UsdTotal) -> UsdTotal {
-    part.saturating_mul(100)
-        .saturating_add(total / 2)
-        .checked_div(total)
-        .unwrap_or(0)
-}
-
 /// A share of a total in whole percent, and `<1%` for a share that rounds to nothing.
 pub fn share(part: UsdTotal, total: UsdTotal) -> String {
-    match percent(part, total) {
+    match crate::money::percent(part, total) {
         _ if total == 0 => "0%".into(),
         0 if part > 0 => "<1%".into(),
         p => format!("{p}%"),
