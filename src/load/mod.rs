@@ -158,8 +158,8 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
         results.len()
     });
     let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
-    for ((incident, aliases, problems), path) in results.into_iter().zip(&paths) {
-        kept.extend(incident.map(|i| (i, path.clone())));
+    for (((incident, aliases, problems), path), at) in results.into_iter().zip(&paths).zip(0..) {
+        kept.extend(incident.map(|i| (i, at)));
         aliased.extend(aliases.map(|a| (a, path.as_path())));
         diagnostics.extend(problems);
     }
@@ -177,12 +177,19 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     }
     Diagnostic::sort(&mut diagnostics);
     kept.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
-    let (incidents, kept_paths) = kept.into_iter().unzip();
+    // Each kept record's path is moved out of the folder's list, which the checks above are done
+    // with: no path is copied.
+    let files = paths.len();
+    let mut paths = paths;
+    let (incidents, kept_paths) = kept
+        .into_iter()
+        .map(|(incident, at)| (incident, std::mem::take(&mut paths[at])))
+        .unzip();
     Ok(Loaded {
         incidents,
         paths: kept_paths,
         diagnostics,
-        files: paths.len(),
+        files,
     })
 }
 
