@@ -5,13 +5,13 @@
 //! Text is laid out with the bundled Noto Sans metrics (plotters' `ab_glyph` font backend), so
 //! the SVG never depends on the fonts of the machine that builds it.
 
-use super::records::{ById, RecordLink};
+use super::records::{RecordLink, named};
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::UsdTotal;
 use crate::money::compact;
 use crate::period::{Period, last_day_of_month};
-use crate::stats::{Figures, Group};
+use crate::stats::{Figures, Group, Records};
 use crate::text::one_line;
 use chrono::Datelike;
 use plotters::prelude::*;
@@ -156,9 +156,9 @@ pub struct ChartRow {
 }
 
 impl ChartRow {
-    /// A row of cells and the records behind `ids`, naming the largest.
-    fn new(cells: Vec<String>, ids: &[&str], by_id: &ById<'_>) -> Self {
-        let (records, more) = by_id.named(ids);
+    /// A row of cells and the records behind it, naming the largest.
+    fn new(cells: Vec<String>, behind: &Records<'_>) -> Self {
+        let (records, more) = named(behind.as_slice().to_vec());
         ChartRow {
             cells,
             records,
@@ -199,11 +199,7 @@ pub struct Bar {
 
 /// Stolen per month over the 24 months ending with the period, the period's months drawn darker
 /// and outlined, months with laundering but no theft marked at the foot.
-pub fn monthly_trend(
-    f: &Figures<'_>,
-    period: Period,
-    by_id: &ById<'_>,
-) -> Result<Chart, ChartError> {
+pub fn monthly_trend(f: &Figures<'_>, period: Period) -> Result<Chart, ChartError> {
     let span = period.trailing_months(24);
     let bars: Vec<Bar> = f
         .trend
@@ -251,7 +247,7 @@ pub fn monthly_trend(
                 compact(m.month.total_usd),
                 if m.laundering { "yes" } else { "" }.to_owned(),
             ];
-            ChartRow::new(cells, &m.month.ids, by_id)
+            ChartRow::new(cells, &m.month.records)
         })
         .collect();
     Ok(Chart {
@@ -281,7 +277,6 @@ pub fn annual(
     f: &Figures<'_>,
     period: Period,
     benchmarks: &[Benchmark],
-    by_id: &ById<'_>,
 ) -> Result<Chart, ChartError> {
     let (Some(first), Some(last)) = (f.by_year.first(), f.by_year.last()) else {
         return Ok(empty_chart("annual", "Stolen per year"));
@@ -344,7 +339,7 @@ pub fn annual(
                 compact(y.group.total_usd),
                 published.join("; "),
             ];
-            ChartRow::new(cells, &y.group.ids, by_id)
+            ChartRow::new(cells, &y.group.records)
         })
         .collect();
     Ok(Chart {
@@ -388,7 +383,7 @@ fn short_name(publisher: &str) -> String {
 }
 
 /// Attack vectors over the trailing twelve months, by dollars (groups come largest first).
-pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
+pub fn vectors(f: &Figures<'_>) -> Result<Chart, ChartError> {
     let trailing = &f.trailing_12m;
     let list: &[Group<'_>] = &trailing.by_vector;
     let title = format!(
@@ -424,7 +419,7 @@ pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
                     g.incidents.to_string(),
                     compact(g.total_usd),
                 ];
-                ChartRow::new(cells, &g.ids, by_id)
+                ChartRow::new(cells, &g.records)
             })
             .collect(),
         file: String::new(),
@@ -435,7 +430,7 @@ pub fn vectors(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
 }
 
 /// Laundering services used in the period, by dollars moved.
-pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError> {
+pub fn laundering(f: &Figures<'_>) -> Result<Chart, ChartError> {
     let title = "Laundering in the period, by service".to_owned();
     let bars: Vec<(String, UsdTotal)> = f
         .laundering
@@ -479,7 +474,7 @@ pub fn laundering(f: &Figures<'_>, by_id: &ById<'_>) -> Result<Chart, ChartError
                         "not reported".into()
                     },
                 ];
-                ChartRow::new(cells, &l.ids, by_id)
+                ChartRow::new(cells, &l.records)
             })
             .collect(),
         file: String::new(),

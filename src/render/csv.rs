@@ -47,7 +47,7 @@ pub fn figures_table(f: &Figures, table: CsvTable) -> String {
                 g.key.to_string(),
                 g.incidents.to_string(),
                 g.total_usd.to_string(),
-                g.ids.join(" "),
+                g.records.ids().join(" "),
             ]
         }));
         rows
@@ -71,7 +71,7 @@ pub fn figures_table(f: &Figures, table: CsvTable) -> String {
                     l.steps.to_string(),
                     l.incidents.to_string(),
                     l.usd.to_string(),
-                    l.ids.join(" "),
+                    l.records.ids().join(" "),
                 ]
             }));
         }

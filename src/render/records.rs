@@ -51,9 +51,10 @@ pub fn named(mut records: Vec<&Incident>) -> (Vec<RecordLink>, usize) {
     (records.into_iter().map(link).collect(), more)
 }
 
-/// Records by id. Loading hands records over sorted by id, and then an id is found by binary
-/// search: building a map of 100 000 ids cost a tenth of a year brief's view. Records in any
-/// other order get a map.
+/// Records by id, for the few a brief cites by id (the figures hand over the records behind
+/// each number themselves). Loading hands records over sorted by id, and then an id is found
+/// by binary search: building a map of 100 000 ids cost a tenth of a year brief's view. Records
+/// in any other order get a map.
 pub enum ById<'a> {
     Sorted(&'a [Incident]),
     Map(HashMap<&'a str, &'a Incident>),
@@ -76,16 +77,6 @@ impl<'a> ById<'a> {
                 .and_then(|at| incidents.get(at)),
             ById::Map(map) => map.get(id).copied(),
         }
-    }
-
-    /// The records behind a figure's ids (every id a figure holds is a record's).
-    pub fn all(&self, ids: &[&str]) -> Vec<&'a Incident> {
-        ids.iter().filter_map(|id| self.get(id)).collect()
-    }
-
-    /// The [`NAMED`] largest of the records behind `ids`, and how many are left unnamed.
-    pub fn named(&self, ids: &[&str]) -> (Vec<RecordLink>, usize) {
-        named(self.all(ids))
     }
 }
 

@@ -78,7 +78,7 @@ pub fn summary(f: &Figures) -> String {
                 escape(l.service),
                 l.method,
                 usd,
-                escape(&l.ids.join(", "))
+                escape(&l.records.ids().join(", "))
             );
         }
     }

@@ -250,16 +250,16 @@ pub fn brief(
     let laundering = laundering_rows(&f, &mut cite, period);
     let key = key_figures(period, &f, &mut cite);
     let trailing = &f.trailing_12m;
-    let trend = charts::monthly_trend(&f, period, &by_id)?;
+    let trend = charts::monthly_trend(&f, period)?;
     for id in trend.record_ids() {
         cite.record(&id);
     }
-    let mut charts = vec![trend, charts::annual(&f, period, benchmarks, &by_id)?];
+    let mut charts = vec![trend, charts::annual(&f, period, benchmarks)?];
     if trailing.incidents > 0 {
-        charts.push(charts::vectors(&f, &by_id)?);
+        charts.push(charts::vectors(&f)?);
     }
     if !f.laundering.is_empty() {
-        charts.push(charts::laundering(&f, &by_id)?);
+        charts.push(charts::laundering(&f)?);
     }
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
@@ -431,7 +431,7 @@ fn compare<'a>(
     now: (usize, UsdTotal),
     cite: &mut Citations<'a>,
 ) -> CompareView {
-    let (records, more) = cite.by_id.named(&c.ids);
+    let (records, more) = named(c.records.as_slice().to_vec());
     for l in &records {
         cite.record(&l.id);
     }
@@ -523,7 +523,7 @@ fn laundering_rows<'a>(
         .map(|l| {
             // Named like every other figure's records, the largest first: a service used by
             // thousands of thefts stays one line of the brief.
-            let (links, more) = cite.by_id.named(&l.ids);
+            let (links, more) = named(l.records.as_slice().to_vec());
             let from = links
                 .into_iter()
                 .filter_map(|link| {

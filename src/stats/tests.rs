@@ -122,7 +122,7 @@ fn laundering_counts_on_the_steps_date_not_the_thefts() {
         ),
         ("Tornado Cash", "mixer", 2, 1, 147)
     );
-    assert_eq!(route.ids, ["htx"]);
+    assert_eq!(route.records.ids(), ["htx"]);
     let set = [htx];
     let november = figures(&set, month("2023-11"), &[]);
     assert_eq!(
@@ -143,7 +143,7 @@ fn ties_sort_by_date_then_id() {
     let f = figures(&set, month("2024-03"), &[]);
     let top: Vec<&str> = f.top.iter().map(|t| t.id).collect();
     assert_eq!(top, ["d", "c", "a", "b"]);
-    assert_eq!(f.by_month[0].ids, ["a", "b", "c", "d"]);
+    assert_eq!(f.by_month[0].records.ids(), ["a", "b", "c", "d"]);
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn coverage_sums_our_records_over_the_benchmarks_dates() {
         ),
         (2, 75, Some(75), false)
     );
-    assert_eq!(c.ids, ["a", "b"]);
+    assert_eq!(c.records.ids(), ["a", "b"]);
     // Over the second benchmark's dates these records hold more than its figure: no share.
     let f = figures(&set, month("2025-01"), &list);
     let c = &f.benchmarks[0];
@@ -357,7 +357,7 @@ proptest! {
         };
         for c in [&f.previous, &f.year_ago, &f.year_to_date, &f.year_to_date_before] {
             prop_assert_eq!((c.incidents, c.total_usd), direct(c.from, c.to));
-            prop_assert_eq!(c.ids.len(), c.incidents);
+            prop_assert_eq!(c.records.len(), c.incidents);
         }
         prop_assert_eq!(f.year_to_date.to, period.to);
         prop_assert_eq!(f.year_to_date_before.from, crate::period::same_day_year_earlier(f.year_to_date.from));
@@ -398,20 +398,21 @@ proptest! {
     #[test]
     fn ids_are_sorted_and_unique(set in arbitrary_set(), period in arbitrary_period()) {
         let f = figures(&set, period, &[]);
-        let lists = f.by_month.iter().chain(&f.by_vector).chain(&f.by_victim_kind).chain(&f.by_attribution).chain(&f.by_source).map(|g| &g.ids)
-            .chain(f.laundering.iter().map(|l| &l.ids))
-            .chain(f.trend.iter().map(|m| &m.month.ids))
-            .chain(f.by_year.iter().map(|y| &y.group.ids))
-            .chain(f.trailing_12m.by_vector.iter().chain(&f.trailing_12m.by_victim_kind).map(|g| &g.ids))
-            .chain([&f.previous.ids, &f.year_ago.ids, &f.year_to_date.ids, &f.year_to_date_before.ids]);
-        for ids in lists {
+        let lists = f.by_month.iter().chain(&f.by_vector).chain(&f.by_victim_kind).chain(&f.by_attribution).chain(&f.by_source).map(|g| &g.records)
+            .chain(f.laundering.iter().map(|l| &l.records))
+            .chain(f.trend.iter().map(|m| &m.month.records))
+            .chain(f.by_year.iter().map(|y| &y.group.records))
+            .chain(f.trailing_12m.by_vector.iter().chain(&f.trailing_12m.by_victim_kind).map(|g| &g.records))
+            .chain([&f.previous.records, &f.year_ago.records, &f.year_to_date.records, &f.year_to_date_before.records]);
+        for records in lists {
+            let ids = records.ids();
             prop_assert!(ids.windows(2).all(|w| w[0] < w[1]), "{:?}", ids);
         }
         for g in f.by_source.iter() {
-            prop_assert_eq!(g.ids.len(), g.incidents);
+            prop_assert_eq!(g.records.len(), g.incidents);
         }
         for l in &f.laundering {
-            prop_assert_eq!(l.ids.len(), l.incidents);
+            prop_assert_eq!(l.records.len(), l.incidents);
             prop_assert!(l.steps >= l.incidents);
         }
     }
