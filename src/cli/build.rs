@@ -259,7 +259,7 @@ fn render_format(
         Format::Html => text(render::html(view, templates).map_err(template_failure)?),
         Format::Pdf => {
             let options = PdfOptions {
-                epoch,
+                date: pdf_date(epoch)?,
                 paper: args.paper,
             };
             let pdf = render::pdf::pdf(view, templates, options).map_err(pdf_failure)?;
@@ -341,6 +341,18 @@ fn template_failure(e: crate::render::templates::TemplateError) -> Failure {
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set: the "generated on" date and the
 /// PDF's dates, so that builds are reproducible; no date otherwise.
+/// The PDF's creation and modification dates: `SOURCE_DATE_EPOCH` when set, else the start
+/// (UTC) of the day the brief is built, so that building again the same day changes no byte.
+fn pdf_date(epoch: Option<i64>) -> Result<i64, Failure> {
+    Ok(match epoch {
+        Some(seconds) => seconds,
+        None => today()?
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .timestamp(),
+    })
+}
+
 fn source_epoch() -> Result<Option<i64>, Failure> {
     let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
         return Ok(None);

@@ -5,6 +5,7 @@
 use super::blocks::{Block, Run, Style};
 use super::fonts::{Face, Fonts};
 use super::page::PageOps;
+use super::tags::{Element, ElementId, Mark, Role, Tree};
 use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
 use std::collections::HashMap;
@@ -62,6 +63,8 @@ pub struct PendingLink {
     pub page: usize,
     pub rect: Rect,
     pub target: String,
+    /// The `Link` element the annotation belongs to.
+    pub element: ElementId,
 }
 
 /// A laid-out document: each page's drawing operations, its links, and where each anchor and
@@ -75,6 +78,8 @@ pub struct Laid {
     pub anchors: HashMap<String, (usize, f32)>,
     /// Headings for the outline, in document order.
     pub headings: Vec<super::outline::Heading>,
+    /// The structure tree: every element, the root first (see [`Tree::finished`]).
+    pub structure: Vec<Element>,
 }
 
 /// A table laid out but not yet drawn: column widths, and each row's height and cell lines.
@@ -102,6 +107,13 @@ fn kept_together(lines: usize) -> usize {
     if lines <= SHORT_PARAGRAPH { lines } else { 2 }
 }
 
+/// A drawing of `size` (width, height) scaled to `width`, or less where that would be taller
+/// than `most`: its width, height and scale.
+fn fit((w, h): (f32, f32), width: f32, most: f32) -> (f32, f32, f32) {
+    let scale = (width / w).min(most / h).max(0.0);
+    (w * scale, h * scale, scale)
+}
+
 /// A word or a space, in one style: what a line is made of.
 #[derive(Clone, Debug)]
 struct Piece {
@@ -109,6 +121,9 @@ struct Piece {
     face: Face,
     size: f32,
     link: Option<String>,
+    /// Which link of the document the piece belongs to: the words of one link, however many
+    /// lines they take, make one `Link` element.
+    link_key: usize,
     anchor: Option<String>,
     space: bool,
     width: f32,
@@ -121,11 +136,15 @@ struct TextRun {
     size: f32,
     colour: (f32, f32, f32),
     x: f32,
+    mark: Mark,
 }
 
 impl TextRun {
-    fn continues(&self, piece: &Piece, colour: (f32, f32, f32)) -> bool {
-        piece.face == self.face && piece.size == self.size && colour == self.colour
+    fn continues(&self, piece: &Piece, colour: (f32, f32, f32), mark: Mark) -> bool {
+        piece.face == self.face
+            && piece.size == self.size
+            && colour == self.colour
+            && mark == self.mark
     }
 }
 
@@ -139,6 +158,13 @@ pub struct Layout<'f> {
     y: f32,
     /// The first chart that could not be drawn: the PDF fails with it once laid out.
     failed: Option<crate::render::charts::ChartError>,
+    tree: Tree,
+    /// Text drawn now is page furniture (a table header repeated on a new page), whatever
+    /// element is open.
+    furniture: bool,
+    /// The `Link` element of each link drawn so far, by its key.
+    link_elements: HashMap<usize, ElementId>,
+    next_link_key: usize,
 }
 
 impl<'f> Layout<'f> {
@@ -154,6 +180,10 @@ impl<'f> Layout<'f> {
             },
             y,
             failed: None,
+            tree: Tree::default(),
+            furniture: false,
+            link_elements: HashMap::new(),
+            next_link_key: 0,
         }
     }
 
@@ -166,11 +196,53 @@ impl<'f> Layout<'f> {
     }
 
     /// The laid-out pages, or the first chart that could not be drawn.
-    pub fn finish(self) -> Result<Laid, crate::render::charts::ChartError> {
+    pub fn finish(mut self) -> Result<Laid, crate::render::charts::ChartError> {
         match self.failed {
             Some(e) => Err(e),
-            None => Ok(self.laid),
+            None => {
+                self.laid.structure = self.tree.finished();
+                Ok(self.laid)
+            }
         }
+    }
+
+    /// Makes what is drawn next on `page` part of `mark`: a new marked-content sequence when it
+    /// differs from the one open there.
+    fn enter(&mut self, page: usize, mark: Mark) {
+        let mark = if self.furniture {
+            Mark::Pagination
+        } else {
+            mark
+        };
+        let Some(ops) = self.laid.pages.get_mut(page) else {
+            return;
+        };
+        if ops.mark() == Some(mark) {
+            return;
+        }
+        match mark {
+            Mark::Content(element) => {
+                let mcid = self.tree.content(element, page);
+                let role = self.tree.role(element).unwrap_or(Role::P);
+                ops.begin(mark, role.name(), mcid);
+            }
+            Mark::Artifact | Mark::Pagination => ops.begin(mark, "Artifact", 0),
+        }
+    }
+
+    /// The content of the innermost open element.
+    fn here(&self) -> Mark {
+        Mark::Content(self.tree.current())
+    }
+
+    /// The `Link` element for the link `key`, made inside the open element when first drawn.
+    fn link_element(&mut self, key: usize) -> ElementId {
+        if let Some(&element) = self.link_elements.get(&key) {
+            return element;
+        }
+        let element = self.tree.add(self.tree.current(), Role::Link);
+        self.link_elements.insert(key, element);
+        element
     }
 
     fn page(&self) -> usize {
@@ -218,7 +290,9 @@ impl<'f> Layout<'f> {
                 let label = lines.len() as f32 * body * 1.45 + body * 0.7;
                 let plan = self.table_plan(header, rows, indent);
                 self.need(label + self.table_start(&plan, self.room() - label));
+                let element = self.tree.open(Role::P);
                 self.set_lines(&lines, indent, body);
+                self.tree.close(element);
                 self.y += body * 0.7;
                 self.table(align, &plan, indent);
                 i += 2;
@@ -251,6 +325,7 @@ impl<'f> Layout<'f> {
                     self.y += before;
                 }
                 let title: String = runs.iter().map(|r| r.text.as_str()).collect();
+                let element = self.tree.open(Role::heading(*level));
                 let top = self.g.height - self.y;
                 self.laid.headings.push(super::outline::Heading {
                     level: *level,
@@ -268,14 +343,19 @@ impl<'f> Layout<'f> {
                         self.g.text_width() - indent,
                     );
                 }
+                self.tree.close(element);
                 self.y += size * 0.45;
             }
             Block::Paragraph(runs) => {
+                let element = self.tree.open(Role::P);
                 self.paragraph(runs, indent, body, Face::Regular);
+                self.tree.close(element);
                 self.y += body * 0.7;
             }
             Block::List { start, items } => {
+                let list = self.tree.open(Role::L);
                 for (n, item) in items.iter().enumerate() {
+                    let list_item = self.tree.open(Role::LI);
                     let marker = match start {
                         Some(first) => format!("{}.", first + n as u64),
                         None => "•".to_owned(),
@@ -295,6 +375,7 @@ impl<'f> Layout<'f> {
                     self.need(body * 1.45 * kept as f32);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
+                    let label = self.tree.open(Role::Lbl);
                     self.text_at(
                         self.page(),
                         &marker,
@@ -302,14 +383,19 @@ impl<'f> Layout<'f> {
                         body,
                         (x, baseline_top + body),
                         INK,
+                        Mark::Content(label),
                     );
+                    self.tree.close(label);
+                    let item_body = self.tree.open(Role::LBody);
                     for (k, b) in item.iter().enumerate() {
                         match b {
                             Block::Paragraph(runs) => {
+                                let element = self.tree.open(Role::P);
                                 match first_lines.take() {
                                     Some(lines) => self.set_lines(&lines, inner, body),
                                     None => self.paragraph(runs, inner, body, Face::Regular),
                                 }
+                                self.tree.close(element);
                                 if k + 1 < item.len() {
                                     self.y += body * 0.3;
                                 }
@@ -317,8 +403,11 @@ impl<'f> Layout<'f> {
                             other => self.block(other, inner, None),
                         }
                     }
+                    self.tree.close(item_body);
+                    self.tree.close(list_item);
                     self.y += body * 0.25;
                 }
+                self.tree.close(list);
                 self.y += body * 0.5;
             }
             Block::Table {
@@ -347,14 +436,18 @@ impl<'f> Layout<'f> {
                             link: None,
                             anchor: None,
                         }];
+                        let element = self.tree.open(Role::P);
                         self.paragraph(&runs, indent, body * 0.9, Face::Italic);
+                        self.tree.close(element);
                     }
                 }
                 self.y += body * 0.7;
             }
             Block::Quote(inner) => {
                 let (first_page, top) = (self.page(), self.y);
+                let element = self.tree.open(Role::BlockQuote);
                 self.sequence(inner, indent + body * 1.4);
+                self.tree.close(element);
                 // The rule beside the quote, on every page the quote reaches.
                 let (last_page, bottom) = (self.page(), self.y - body * 0.7);
                 let x = self.g.left + indent + body * 0.35;
@@ -370,6 +463,7 @@ impl<'f> Layout<'f> {
                 self.y += body * 0.2;
             }
             Block::Code(code) => {
+                let element = self.tree.open(Role::Code);
                 let width = self.g.text_width() - indent;
                 let leading = body * 1.3;
                 for source_line in code.lines() {
@@ -395,6 +489,7 @@ impl<'f> Layout<'f> {
                         self.line(&line, indent, leading, INK, Alignment::Left, width);
                     }
                 }
+                self.tree.close(element);
                 self.y += body * 0.7;
             }
             Block::Rule => {
@@ -413,15 +508,32 @@ impl<'f> Layout<'f> {
     }
 
     /// A chart drawn as vectors at the text width, framed, with its title as the caption below;
-    /// chart and caption never part.
+    /// chart and caption never part. A chart too tall for a page (a period of many laundering
+    /// services) is scaled down to the page's text area, so nothing is drawn under the footer.
     fn figure(&mut self, chart: &crate::render::charts::Chart, indent: f32) {
         let (w, h) = chart.drawing.size();
-        let width = self.g.text_width() - indent;
-        let scale = width / w as f32;
-        let height = h as f32 * scale;
         let caption = self.g.body * 0.85;
+        let (width, height, scale) = fit(
+            (w as f32, h as f32),
+            self.g.text_width() - indent,
+            self.g.height - self.g.top - self.g.bottom - caption * 2.2,
+        );
         self.need(height + caption * 2.2);
         let (left, top) = (self.g.left + indent, self.y);
+        let element = self.tree.open(Role::Figure);
+        let page = self.page();
+        self.tree.set_figure(
+            element,
+            &chart.alt,
+            page,
+            [
+                left,
+                self.g.height - top - height,
+                left + width,
+                self.g.height - top,
+            ],
+        );
+        self.enter(page, Mark::Content(element));
         let page_height = self.g.height;
         let fonts = self.fonts;
         let mut ops = Vec::new();
@@ -440,9 +552,13 @@ impl<'f> Layout<'f> {
                 self.failed.get_or_insert(e);
             }
         }
-        ops.extend(super::backend::frame(left, top, width, height, page_height));
         if let Some(page) = self.laid.pages.last_mut() {
             page.extend(ops);
+        }
+        self.tree.close(element);
+        self.enter(page, Mark::Artifact);
+        if let Some(page) = self.laid.pages.last_mut() {
+            page.extend(super::backend::frame(left, top, width, height, page_height));
         }
         self.y += height + caption * 0.4;
         let runs = vec![Run {
@@ -452,9 +568,11 @@ impl<'f> Layout<'f> {
             anchor: None,
         }];
         let lines = self.lines(&runs, Face::Regular, caption, width);
+        let element = self.tree.open(Role::Caption);
         for line in lines {
             self.line(&line, indent, caption * 1.4, MUTED, Alignment::Left, width);
         }
+        self.tree.close(element);
     }
 
     fn paragraph(&mut self, runs: &[Run], indent: f32, size: f32, base: Face) {
@@ -495,7 +613,14 @@ impl<'f> Layout<'f> {
     /// Breaks runs into lines no wider than `width`, by measured glyph widths.
     fn lines(&mut self, runs: &[Run], base: Face, size: f32, width: f32) -> Vec<Vec<Piece>> {
         let mut pieces: Vec<Piece> = Vec::new();
+        let mut previous_link: Option<&str> = None;
         for run in runs {
+            // Runs of one link (its bold word and the rest) are one link; the next is another.
+            if run.link.is_some() && run.link.as_deref() != previous_link {
+                self.next_link_key += 1;
+            }
+            previous_link = run.link.as_deref();
+            let link_key = self.next_link_key;
             let bold = run.style.bold || matches!(base, Face::Bold | Face::BoldItalic);
             let italic = run.style.italic || matches!(base, Face::Italic | Face::BoldItalic);
             let face = match (run.style.code || base == Face::Mono, bold, italic) {
@@ -513,6 +638,7 @@ impl<'f> Layout<'f> {
                     face,
                     size,
                     link: None,
+                    link_key,
                     anchor: Some(anchor.clone()),
                     space: false,
                     width: 0.0,
@@ -536,6 +662,7 @@ impl<'f> Layout<'f> {
                     face,
                     size,
                     link: run.link.clone(),
+                    link_key,
                     anchor: None,
                     space,
                 });
@@ -578,8 +705,10 @@ impl<'f> Layout<'f> {
                 continue;
             }
             if used + group_width > width && !line.is_empty() {
-                while line.last().is_some_and(|p| p.space) {
-                    line.pop();
+                // The space the line breaks at stays, as wide as nothing: it keeps the last
+                // word of one line apart from the first of the next in the text itself.
+                for piece in line.iter_mut().rev().take_while(|p| p.space) {
+                    piece.width = 0.0;
                 }
                 lines.push(Vec::new());
                 used = 0.0;
@@ -675,6 +804,12 @@ impl<'f> Layout<'f> {
                     .entry(anchor.clone())
                     .or_insert((page, top));
             }
+            // A link's words belong to its `Link` element, a space between two of them too.
+            let element = piece
+                .link
+                .as_ref()
+                .map(|_| self.link_element(piece.link_key));
+            let mark = element.map_or_else(|| self.here(), Mark::Content);
             if !piece.text.is_empty() {
                 let colour = if piece.link.is_some() {
                     self.g.accent
@@ -682,7 +817,12 @@ impl<'f> Layout<'f> {
                     ink
                 };
                 match &mut run {
-                    Some(open) if open.continues(piece, colour) => open.text.push_str(&piece.text),
+                    Some(open) if open.continues(piece, colour, mark) => {
+                        open.text.push_str(&piece.text)
+                    }
+                    // A space between two runs ends the first: drawn, though nothing shows,
+                    // so that the text a screen reader or a copy gets keeps its words apart.
+                    Some(open) if piece.space => open.text.push_str(&piece.text),
                     _ => {
                         self.draw_run(run.take(), page, baseline);
                         // A space never starts a run: the next word's run starts at its own x.
@@ -693,21 +833,23 @@ impl<'f> Layout<'f> {
                                 size: piece.size,
                                 colour,
                                 x,
+                                mark,
                             });
                         }
                     }
                 }
             }
             match (&piece.link, &mut link) {
-                (Some(target), Some(open)) if *target == open.target => {
+                (Some(_), Some(open)) if Some(open.element) == element => {
                     open.rect.width = Pt(x + piece.width - open.rect.x.0);
                 }
                 (target, _) => {
-                    self.laid.links.extend(link.take());
+                    self.push_link(link.take());
                     link = target
                         .as_ref()
+                        .zip(element)
                         .filter(|_| piece.width > 0.0 && !piece.space)
-                        .map(|target| PendingLink {
+                        .map(|(target, element)| PendingLink {
                             page,
                             rect: Rect {
                                 x: Pt(x),
@@ -718,31 +860,42 @@ impl<'f> Layout<'f> {
                                 winding_order: None,
                             },
                             target: target.clone(),
+                            element,
                         });
                 }
             }
             x += piece.width;
         }
         self.draw_run(run, page, baseline);
-        self.laid.links.extend(link);
+        self.push_link(link);
         self.y += leading;
+    }
+
+    /// Keeps a link area for the writer, and records it as the last thing its element holds.
+    fn push_link(&mut self, link: Option<PendingLink>) {
+        if let Some(link) = link {
+            self.tree.annotation(link.element, self.laid.links.len());
+            self.laid.links.push(link);
+        }
     }
 
     fn draw_run(&mut self, run: Option<TextRun>, page: usize, baseline: f32) {
         if let Some(run) = run {
-            let text = run.text.trim_end_matches(' ');
             self.text_at(
                 page,
-                text,
+                &run.text,
                 run.face,
                 run.size,
                 (run.x, baseline),
                 run.colour,
+                run.mark,
             );
         }
     }
 
-    /// Text on page `page` with its baseline `baseline` points below the page's top.
+    /// Text on page `page` with its baseline `baseline` points below the page's top, as part
+    /// of `mark`.
+    #[allow(clippy::too_many_arguments)]
     fn text_at(
         &mut self,
         page: usize,
@@ -751,7 +904,9 @@ impl<'f> Layout<'f> {
         size: f32,
         (x, baseline): (f32, f32),
         ink: (f32, f32, f32),
+        mark: Mark,
     ) {
+        self.enter(page, mark);
         let drawn =
             self.fonts
                 .text_ops(text, face, size, (x, self.g.height - baseline), colour(ink));
@@ -782,6 +937,8 @@ impl<'f> Layout<'f> {
         ink: (f32, f32, f32),
     ) {
         let height = self.g.height;
+        // Rules are decoration, never text.
+        self.enter(page, Mark::Artifact);
         let Some(ops) = self.laid.pages.get_mut(page) else {
             return;
         };
@@ -905,7 +1062,11 @@ impl<'f> Layout<'f> {
         let draw_row = |this: &mut Self, cells: &Vec<Vec<Vec<Piece>>>, height: f32, heavy: bool| {
             let top = this.y;
             let mut x = indent;
+            // A header drawn again on a new page is furniture: no elements of its own.
+            let tagged = !this.furniture;
+            let row = tagged.then(|| this.tree.open(Role::TR));
             for (c, lines) in cells.iter().enumerate() {
+                let cell = tagged.then(|| this.tree.open(if heavy { Role::TH } else { Role::TD }));
                 this.y = top + pad;
                 for line in lines {
                     this.line(
@@ -917,7 +1078,13 @@ impl<'f> Layout<'f> {
                         widths[c] - 2.0 * pad,
                     );
                 }
+                if let Some(cell) = cell {
+                    this.tree.close(cell);
+                }
                 x += widths[c];
+            }
+            if let Some(row) = row {
+                this.tree.close(row);
             }
             this.y = top + height;
             let right = this.g.left + indent + widths.iter().sum::<f32>();
@@ -931,14 +1098,23 @@ impl<'f> Layout<'f> {
             );
         };
         self.need(self.table_start(plan, self.room()));
+        let table = self.tree.open(Role::Table);
+        let head = self.tree.open(Role::THead);
         draw_row(self, header_lines, header_height, true);
+        self.tree.close(head);
+        let body = self.tree.open(Role::TBody);
         for (height, cells) in &plan.rows {
             if *height > self.room() && self.y > self.g.top {
                 self.new_page();
+                // The header again, for the eye: a screen reader has it once, in the head.
+                self.furniture = true;
                 draw_row(self, header_lines, header_height, true);
+                self.furniture = false;
             }
             draw_row(self, cells, *height, false);
         }
+        self.tree.close(body);
+        self.tree.close(table);
         self.y += self.g.body * 0.9;
     }
 
@@ -950,8 +1126,17 @@ impl<'f> Layout<'f> {
         let header_y = self.g.top - size * 2.2;
         let footer_y = self.g.height - self.g.bottom + size * 2.6;
         let period_width = self.fonts.width(period, Face::Regular, size);
+        let pagination = Mark::Pagination;
         for page in 0..count {
-            self.text_at(page, title, Face::Regular, size, (left, header_y), MUTED);
+            self.text_at(
+                page,
+                title,
+                Face::Regular,
+                size,
+                (left, header_y),
+                MUTED,
+                pagination,
+            );
             self.text_at(
                 page,
                 period,
@@ -959,6 +1144,7 @@ impl<'f> Layout<'f> {
                 size,
                 (right - period_width, header_y),
                 MUTED,
+                pagination,
             );
             self.rule(
                 page,
@@ -970,7 +1156,15 @@ impl<'f> Layout<'f> {
             let footer = format!("Page {} of {count}", page + 1);
             let footer_width = self.fonts.width(&footer, Face::Regular, size);
             let x = (self.g.width - footer_width) / 2.0;
-            self.text_at(page, &footer, Face::Regular, size, (x, footer_y), MUTED);
+            self.text_at(
+                page,
+                &footer,
+                Face::Regular,
+                size,
+                (x, footer_y),
+                MUTED,
+                pagination,
+            );
         }
     }
 }
@@ -1013,13 +1207,115 @@ mod tests {
         );
         assert_eq!(
             shown_texts(&laid),
+            // Each run keeps the space after it, so the text keeps its words apart.
             [
-                "Lazarus moved the funds",
-                "through a mixer",
-                "to a bridge",
+                "Lazarus moved the funds ",
+                "through a mixer ",
+                "to a bridge ",
                 "today."
             ]
         );
+    }
+
+    /// The roles of the tree under `element`, depth first, indented by depth.
+    fn roles(elements: &[Element], element: ElementId, depth: usize, out: &mut Vec<String>) {
+        out.push(format!(
+            "{}{}",
+            "  ".repeat(depth),
+            elements[element].role.name()
+        ));
+        for kid in &elements[element].kids {
+            if let super::super::tags::Kid::Element(child) = kid {
+                roles(elements, *child, depth + 1, out);
+            }
+        }
+    }
+
+    #[test]
+    fn every_block_is_an_element_in_reading_order() {
+        let laid = lay_out(
+            "# Brief\n\nSee [the FBI](https://fbi.test/).\n\n- one\n\n| a | b |\n| --- | --- |\n| 1 | |\n\n> quoted\n\n```\ncode\n```\n\n---\n",
+        );
+        let mut out = Vec::new();
+        roles(&laid.structure, 0, 0, &mut out);
+        assert_eq!(
+            out.join("\n"),
+            "Document\n  H1\n  P\n    Link\n  L\n    LI\n      Lbl\n      LBody\n        P\n  Table\n    THead\n      TR\n        TH\n        TH\n    TBody\n      TR\n        TD\n        TD\n  BlockQuote\n    P\n  Code"
+        );
+        // The link's words and its annotation both belong to the Link element.
+        let link = laid
+            .structure
+            .iter()
+            .find(|e| e.role == Role::Link)
+            .expect("a link element");
+        assert!(matches!(
+            link.kids.as_slice(),
+            [
+                super::super::tags::Kid::Content { .. },
+                super::super::tags::Kid::Annotation(0)
+            ]
+        ));
+        assert_eq!(
+            laid.links[0].element,
+            laid.structure
+                .iter()
+                .position(|e| e.role == Role::Link)
+                .unwrap_or(0)
+        );
+    }
+
+    /// The marked-content sequences of a page: `P:3` for an element's (by role and id),
+    /// `Artifact` and `Pagination` for the others.
+    fn marks(laid: &Laid, page: usize) -> Vec<String> {
+        laid.pages[page]
+            .ops()
+            .iter()
+            .filter_map(|op| match op {
+                Op::BeginMarkedContentWithProperties { tag, properties } => {
+                    Some(match properties {
+                        printpdf::DictItem::Dict { map } if map.contains_key("Type") => {
+                            "Pagination".to_owned()
+                        }
+                        _ => tag.clone(),
+                    })
+                }
+                Op::BeginMarkedContent { tag } => Some(tag.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_table_header_repeated_on_a_new_page_is_furniture() {
+        let rows: String = (0..150).map(|n| format!("| {n} | row {n} |\n")).collect();
+        let laid = lay_out(&format!("| n | text |\n| --- | --- |\n{rows}"));
+        assert!(laid.pages.len() > 1);
+        let second = marks(&laid, 1);
+        assert_eq!(
+            second.first().map(String::as_str),
+            Some("Pagination"),
+            "{second:?}"
+        );
+        let header_cells = laid.structure.iter().filter(|e| e.role == Role::TH).count();
+        assert_eq!(header_cells, 2, "the header is in the tree once");
+        // No content outside a marked sequence: every text object sits inside one.
+        let mut open = 0;
+        for op in laid.pages[1].ops() {
+            match op {
+                Op::BeginMarkedContent { .. } | Op::BeginMarkedContentWithProperties { .. } => {
+                    open += 1
+                }
+                Op::EndMarkedContent => open -= 1,
+                Op::StartTextSection | Op::DrawLine { .. } => assert_eq!(open, 1, "{op:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_drawing_taller_than_the_room_is_scaled_to_it() {
+        assert_eq!(fit((800.0, 400.0), 400.0, 1000.0), (400.0, 200.0, 0.5));
+        assert_eq!(fit((800.0, 2000.0), 400.0, 500.0), (200.0, 500.0, 0.25));
     }
 
     #[test]

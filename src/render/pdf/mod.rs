@@ -12,6 +12,8 @@ mod fonts;
 mod layout;
 mod outline;
 mod page;
+mod structure;
+mod tags;
 
 pub mod style;
 
@@ -22,9 +24,8 @@ use super::{Format, markdown};
 use fonts::Fonts;
 use layout::{Geometry, Layout};
 use page::PageOps;
-use printpdf::{
-    Actions, Destination, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt,
-};
+use printpdf::{Op, PdfDocument, PdfPage, PdfSaveOptions, Pt};
+use std::collections::HashMap;
 use std::fmt;
 use style::Paper;
 
@@ -37,8 +38,10 @@ pub struct Pdf {
 /// What the command line decides for the PDF beyond the templates.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PdfOptions {
-    /// `SOURCE_DATE_EPOCH`: the document's dates; the epoch when unset.
-    pub epoch: Option<i64>,
+    /// The document's dates, in seconds since the Unix epoch: `SOURCE_DATE_EPOCH` when set,
+    /// else the start of the day the brief is built (so a second build that day gives the
+    /// same bytes).
+    pub date: i64,
     /// `--paper`, over the style file's choice.
     pub paper: Option<Paper>,
 }
@@ -99,8 +102,8 @@ const LOGO_HEIGHT: f32 = 51.0;
 const LOGO_GAP: f32 = 14.0;
 
 /// Renders the brief to PDF bytes. The same inputs give the same bytes: fonts have fixed names
-/// and content-derived subset tags, the document id is derived from the content, and dates
-/// come from `SOURCE_DATE_EPOCH` or are left at the epoch.
+/// and content-derived subset tags, the document id is derived from the content, and the
+/// dates are the caller's ([`PdfOptions::date`]).
 pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<Pdf, PdfError> {
     let mut style = style::style(templates)?;
     if let Some(paper) = options.paper {
@@ -149,50 +152,57 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         "sanctions".into(),
         brief.period.label.clone(),
     ];
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(options.epoch.unwrap_or(0))
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(options.date)
         .map_err(PdfError::document("its dates"))?;
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
+    let metadata = structure::Metadata {
+        title: &brief.title,
+        author: &info.author.clone(),
+        subject: &info.subject.clone(),
+        producer: &info.producer.clone(),
+        date: options.date,
+        lang: &style.lang,
+    };
 
-    let anchor = |id: &str| laid.anchors.get(id).copied();
     let mut pages: Vec<Vec<Op>> = laid.pages.into_iter().map(PageOps::into_ops).collect();
     if let Some((logo, logo_height, top)) = logo_place
         && let Some(first) = pages.first_mut()
     {
+        // The logo is decoration: the organisation is named in the document's metadata.
+        first.push(Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        });
         first.push(logo_op(
             &mut doc,
             logo,
             logo_height,
             (left_margin, height - top - logo_height),
         ));
+        first.push(Op::EndMarkedContent);
     }
-    for link in &laid.links {
-        let actions = match link.target.strip_prefix('#') {
-            Some(id) => match anchor(id) {
-                Some((page, y)) => Actions::Goto(Destination::Xyz {
-                    page: page + 1,
-                    left: None,
-                    top: Some(y + 4.0),
-                    zoom: None,
-                }),
-                None => continue,
-            },
-            None => Actions::Uri(link.target.clone()),
-        };
-        if let Some(ops) = pages.get_mut(link.page) {
-            ops.push(Op::LinkAnnotation {
-                // No border: the link's colour already marks it.
-                link: LinkAnnotation::new(
-                    link.rect.clone(),
-                    actions,
-                    Some(printpdf::BorderArray::Solid([0.0, 0.0, 0.0])),
-                    None,
-                    None,
-                ),
-            });
-        }
-    }
+    let destinations = destinations(brief);
+    let annotations: Vec<Option<structure::Annotation>> = laid
+        .links
+        .iter()
+        .map(|link| {
+            let action = match link.target.strip_prefix('#') {
+                Some(id) => {
+                    let (page, y) = laid.anchors.get(id).copied()?;
+                    structure::Action::GoTo { page, top: y + 4.0 }
+                }
+                None => structure::Action::Uri(link.target.clone()),
+            };
+            let r = &link.rect;
+            Some(structure::Annotation {
+                page: link.page,
+                rect: [r.x.0, r.y.0, r.x.0 + r.width.0, r.y.0 + r.height.0],
+                description: describe(&destinations, &link.target),
+                action,
+            })
+        })
+        .collect();
     fonts
         .embed(&mut doc, &pages)
         .map_err(PdfError::document("the fonts"))?;
@@ -213,10 +223,19 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     // as the other formats are done by now (the PDF is rendered last to finish).
     rayon::spawn(move || drop(doc));
     outline::add(&mut lopdf, &laid.headings);
+    structure::add(&mut lopdf, &laid.structure, &annotations, &metadata);
     deterministic(&mut lopdf, &style.organisation);
     let mut bytes = Vec::new();
+    // The structure tree is thousands of small dictionaries: in object streams they are
+    // deflated together, which keeps a tagged brief about the size of an untagged one.
+    let save = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .max_objects_per_stream(200)
+        .compression_level(COMPRESSION_LEVEL)
+        .build();
     lopdf
-        .save_to(&mut bytes)
+        .save_with_options(&mut bytes, save)
         .map_err(PdfError::document("the file"))?;
     stamp_id(&mut bytes);
     rayon::spawn(move || drop(lopdf));
@@ -224,6 +243,35 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         bytes,
         missing_glyphs: fonts.missing(),
     })
+}
+
+/// What a screen reader says of each place in the brief a link can lead to: the source or
+/// record there.
+fn destinations(brief: &Brief) -> HashMap<&str, String> {
+    let sources = brief.sources.iter().map(|s| {
+        (
+            s.anchor.as_str(),
+            format!("Source {}: {}", s.number, s.publisher),
+        )
+    });
+    let records = brief.incidents.iter().chain(&brief.cited).map(|r| {
+        (
+            r.anchor.as_str(),
+            format!("Record: {}, {}", r.victim, r.date),
+        )
+    });
+    sources.chain(records).collect()
+}
+
+/// What a screen reader says of a link: the source or record it leads to, or its address.
+fn describe(destinations: &HashMap<&str, String>, target: &str) -> String {
+    match target.strip_prefix('#') {
+        Some(anchor) => destinations
+            .get(anchor)
+            .cloned()
+            .unwrap_or_else(|| format!("Link within the brief: {anchor}")),
+        None => format!("Web page: {target}"),
+    }
 }
 
 /// Makes the document's bytes a function of its content: printpdf draws a random document id,

@@ -6,7 +6,9 @@
 //! text objects). Each run still places itself with its own text matrix, so what is drawn, and
 //! where, is unchanged.
 
+use super::tags::Mark;
 use printpdf::Op;
+use std::collections::BTreeMap;
 
 #[derive(Default)]
 pub struct PageOps {
@@ -14,9 +16,56 @@ pub struct PageOps {
     /// The last font and fill colour set on the page, while no saved state may restore others.
     font: Option<Op>,
     fill: Option<Op>,
+    /// The marked-content sequence open on the page: what is drawn now belongs to it.
+    mark: Option<Mark>,
 }
 
 impl PageOps {
+    /// The marked-content sequence open, if any.
+    pub fn mark(&self) -> Option<Mark> {
+        self.mark
+    }
+
+    /// Ends the open sequence and begins one for `mark`: an element's content under its
+    /// role and marked-content id, or an artifact. A
+    /// sequence never spans a text object's end, as the format requires: the text object is
+    /// ended first, and the next run begins its own.
+    pub fn begin(&mut self, mark: Mark, role: &str, mcid: u32) {
+        self.end_mark();
+        let op = match mark {
+            Mark::Content(_) => Op::BeginMarkedContentWithProperties {
+                tag: role.into(),
+                properties: printpdf::DictItem::Dict {
+                    map: BTreeMap::from([(
+                        "MCID".to_owned(),
+                        printpdf::DictItem::Int(mcid.into()),
+                    )]),
+                },
+            },
+            Mark::Pagination => Op::BeginMarkedContentWithProperties {
+                tag: "Artifact".into(),
+                properties: printpdf::DictItem::Dict {
+                    map: BTreeMap::from([(
+                        "Type".to_owned(),
+                        printpdf::DictItem::Name(b"Pagination".to_vec()),
+                    )]),
+                },
+            },
+            Mark::Artifact => Op::BeginMarkedContent {
+                tag: "Artifact".into(),
+            },
+        };
+        self.ops.push(op);
+        self.mark = Some(mark);
+    }
+
+    /// Ends the open marked-content sequence, if any.
+    pub fn end_mark(&mut self) {
+        if self.mark.take().is_some() {
+            self.ops.push(Op::EndMarkedContent);
+        }
+    }
+
     pub fn push(&mut self, op: Op) {
         match &op {
             Op::StartTextSection if matches!(self.ops.last(), Some(Op::EndTextSection)) => {
@@ -42,7 +91,8 @@ impl PageOps {
         &self.ops
     }
 
-    pub fn into_ops(self) -> Vec<Op> {
+    pub fn into_ops(mut self) -> Vec<Op> {
+        self.end_mark();
         self.ops
     }
 }

@@ -1,5 +1,5 @@
 //! The editor's PDF settings, `pdf.toml` among the templates: paper, margins, base size,
-//! accent colour, author, organisation and logo. Every key is optional; a wrong one is an
+//! accent colour, author, organisation, language and logo. Every key is optional; a wrong one is an
 //! error naming the file, line, column and key.
 
 use crate::render::templates::{Origin, TemplateError, Templates};
@@ -33,6 +33,8 @@ pub struct Style {
     pub accent: (f32, f32, f32),
     pub author: String,
     pub organisation: String,
+    /// The document's language, a BCP 47 tag (`en`, `en-GB`): what a screen reader speaks it in.
+    pub lang: String,
     /// Top, right, bottom, left, in points.
     pub margins: [f32; 4],
     pub logo: Option<Logo>,
@@ -55,6 +57,7 @@ impl Default for Style {
             accent: (0.0, 0.35, 0.63),
             author: String::new(),
             organisation: String::new(),
+            lang: "en".into(),
             margins: [mm(25.4), mm(22.0), mm(24.0), mm(22.0)],
             logo: None,
         }
@@ -70,6 +73,7 @@ struct File {
     accent: Option<Spanned<String>>,
     author: Option<Spanned<String>>,
     organisation: Option<Spanned<String>>,
+    lang: Option<Spanned<String>>,
     logo: Option<Spanned<String>>,
     margins: Option<Margins>,
 }
@@ -156,6 +160,17 @@ fn parse(text: &str, origin: &Origin) -> Result<Style, TemplateError> {
     if let Some(organisation) = &file.organisation {
         style.organisation = line(organisation, "organisation")?;
     }
+    if let Some(lang) = &file.lang {
+        style.lang = language_tag(lang.get_ref()).ok_or_else(|| {
+            error(
+                Some(lang.span()),
+                format!(
+                    "`lang` is `{}`; write a language tag such as en, en-GB or fr",
+                    crate::text::echo(lang.get_ref())
+                ),
+            )
+        })?;
+    }
     if let Some(margins) = &file.margins {
         let mm = |v: f32| v * 72.0 / 25.4;
         let sides = [
@@ -182,6 +197,20 @@ fn parse(text: &str, origin: &Origin) -> Result<Style, TemplateError> {
         style.logo = Some(decoded.map_err(|e| error(Some(logo.span()), format!("`logo`: {e}")))?);
     }
     Ok(style)
+}
+
+/// A language tag in the shape BCP 47 gives it: a primary language of two or three letters,
+/// then subtags of one to eight letters or digits, joined by hyphens (`en`, `en-GB`,
+/// `zh-Hant-TW`). Which subtags are registered is not checked; the shape keeps anything else
+/// (spaces, markup, a stray quote) out of the document's catalog.
+fn language_tag(text: &str) -> Option<String> {
+    let mut parts = text.split('-');
+    let primary = parts.next()?;
+    let shaped = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (shaped && text.len() <= 35).then(|| text.to_owned())
 }
 
 /// `#rrggbb` as fractions of full intensity.
