@@ -196,3 +196,121 @@ fn serve_refuses_a_missing_folder() {
         run.stderr
     );
 }
+
+/// Sets the March 2024 theft's amount in a copy of the `stats` records.
+fn set_foxtrot_amount(dir: &Path, amount: &str) {
+    let record = dir.join("incidents/2024/2024-03-20-foxtrot.toml");
+    let text = std::fs::read_to_string(&record).expect("record");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("amount_usd"))
+        .expect("amount line")
+        .to_owned();
+    std::fs::write(
+        &record,
+        text.replace(&line, &format!("amount_usd = {amount}")),
+    )
+    .expect("edit");
+}
+
+/// Waits (up to 30 s) until the file holds `wanted`: a rebuild has happened.
+fn wait_for_text(path: &Path, wanted: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if std::fs::read_to_string(path).is_ok_and(|t| t.contains(wanted)) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never held {wanted:?}: no rebuild",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn watch_follows_an_incidents_folder_moved_away_and_back_or_replaced() {
+    let dir = scratch("watch-replaced");
+    common::copy_stats_records(&dir);
+    let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
+    Running::wait(&watch.stdout, |l| l == "built", "first build");
+    let brief = dir.join("output/brief-2024-03.md");
+    let incidents = dir.join("incidents");
+
+    // Moved away (the rebuild that notices fails: no records) and back.
+    let away = dir.join("incidents-away");
+    std::fs::rename(&incidents, &away).expect("move away");
+    Running::wait(
+        &watch.stderr,
+        |l| l.contains("the last good brief is kept"),
+        "a failed rebuild while the folder is away",
+    );
+    std::fs::rename(&away, &incidents).expect("move back");
+    Running::wait(&watch.stdout, |l| l == "built", "a rebuild once it is back");
+    set_foxtrot_amount(&dir, "1_000_000_000");
+    wait_for_text(&brief, "3 thefts, $1.");
+
+    // Deleted and copied again: a new folder under the old name.
+    std::fs::remove_dir_all(&incidents).expect("delete");
+    Running::wait(
+        &watch.stderr,
+        |l| l.contains("the last good brief is kept"),
+        "a failed rebuild while the folder is gone",
+    );
+    common::copy_stats_records(&dir);
+    wait_for_text(&brief, "3 thefts, $70 million");
+    set_foxtrot_amount(&dir, "2_000_000_000");
+    wait_for_text(&brief, "3 thefts, $2.");
+}
+
+#[test]
+fn watch_takes_up_a_templates_folder_made_after_it_started() {
+    let dir = scratch("watch-templates-later");
+    common::copy_stats_records(&dir);
+    let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
+    Running::wait(&watch.stdout, |l| l == "built", "first build");
+    let brief = dir.join("output/brief-2024-03.md");
+    let templates = dir.join("templates");
+    let note = |words: &str| {
+        format!(
+            "{{% extends \"builtin/brief.md.tera\" %}}\n{{% block method %}}## Method\n\n{words}\n{{% endblock method %}}\n"
+        )
+    };
+    std::fs::create_dir_all(&templates).expect("templates");
+    std::fs::write(templates.join("brief.md.tera"), note("Our first note.")).expect("write");
+    wait_for_text(&brief, "Our first note.");
+    std::fs::write(templates.join("brief.md.tera"), note("Our second note.")).expect("write");
+    wait_for_text(&brief, "Our second note.");
+}
+
+#[test]
+fn watch_takes_the_output_folders_lock_for_each_build() {
+    let dir = scratch("watch-locked");
+    common::copy_stats_records(&dir);
+    let out = dir.join("output");
+    std::fs::create_dir_all(&out).expect("output");
+    // This test holds the lock as a `build` writing the same folder would.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(".heistbrief.lock"))
+        .expect("lock file");
+    lock.try_lock().expect("locked");
+    let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
+    Running::wait(
+        &watch.stderr,
+        |l| {
+            l.contains(
+                "cannot write the brief to output: another heistbrief build is writing there",
+            )
+        },
+        "the refused build",
+    );
+    let brief = out.join("brief-2024-03.md");
+    assert!(!brief.exists(), "written while another held the lock");
+    drop(lock);
+    set_foxtrot_amount(&dir, "1_000_000_000");
+    wait_for_text(&brief, "3 thefts, $1.");
+}
