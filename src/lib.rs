@@ -12,6 +12,7 @@ pub mod fs;
 pub mod harness;
 pub mod incident;
 pub mod load;
+pub mod lock;
 pub mod money;
 pub mod period;
 pub mod render;

@@ -4,6 +4,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::lock::LockedFolder;
+
 /// Writes `contents` to `path`, which must not exist yet. The bytes go to a temporary file in the
 /// same folder first and are then hard-linked into place, an atomic step that fails if `path`
 /// appeared meanwhile: readers never see a partial file and an existing file is never replaced.
@@ -36,16 +38,21 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Writes every file into `dir`, replacing files of the same name, all or nothing as far as
-/// the file system allows: each file goes to a temporary file first, and only when all of them
-/// are complete are they renamed into place (each rename is atomic). A failure before that
-/// leaves every previous file as it was, and removes the temporary files. A file that already
-/// holds the same bytes is not rewritten.
+/// Writes every file into the locked folder, replacing files of the same name, all or nothing
+/// as far as the file system allows: each file goes to a temporary file first, and only when
+/// all of them are complete are they renamed into place (each rename is atomic). A failure
+/// before that leaves every previous file as it was, and removes the temporary files. A file
+/// that already holds the same bytes is not rewritten.
+///
+/// The folder's lock is what makes the set one build's and "unchanged" true: no other build
+/// writes there between the comparison and the renames. Holding it also means any temporary
+/// file already in the folder was left by a build that was killed, and is removed first.
 pub fn replace_all(
-    dir: &Path,
+    folder: &LockedFolder,
     files: &[(String, Vec<u8>)],
 ) -> io::Result<Vec<(std::path::PathBuf, Outcome)>> {
-    fs::create_dir_all(dir)?;
+    let dir = folder.dir();
+    remove_leftover_temps(dir)?;
     let same: Vec<bool> = files
         .iter()
         .map(|(name, contents)| holds(&dir.join(name), contents))
@@ -104,6 +111,38 @@ fn holds(path: &Path, contents: &[u8]) -> bool {
     }
 }
 
+/// Removes the temporary files (named as `create_temp` names them) of a build that was killed
+/// before it could remove its own. Only called with the folder locked, when no build is using
+/// one.
+fn remove_leftover_temps(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name.to_str().is_some_and(is_temp_name) {
+            match fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` is `.NAME.PID.ATTEMPT.tmp`, as `create_temp` makes them.
+fn is_temp_name(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let mut parts = inner.rsplitn(3, '.');
+    let numbers = [parts.next(), parts.next()];
+    let stem = parts.next();
+    numbers
+        .iter()
+        .all(|n| n.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+        && stem.is_some_and(|s| !s.is_empty())
+}
+
 /// Creates a temporary file beside the target under a name no one else holds: `create_new`
 /// refuses an existing name, and the next name is tried.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
@@ -142,6 +181,48 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.toml")]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn replacing_a_set_removes_a_killed_builds_temporary_files_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("heistbrief-replace-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("dir");
+        let leftover = dir.join(".brief-2024-03.pdf.4242.0.tmp");
+        fs::write(&leftover, b"half a PDF").expect("leftover");
+        let kept = [
+            ".notes.tmp",
+            "a.1.2.tmp",
+            ".x.1.tmp",
+            ".x.1.y.tmp",
+            "keep.md",
+        ];
+        for name in kept {
+            fs::write(dir.join(name), b"theirs").expect("their file");
+        }
+        fs::write(dir.join("same.md"), b"same").expect("same");
+        let folder = LockedFolder::try_lock(&dir).expect("lock");
+        let files = [
+            ("same.md".to_owned(), b"same".to_vec()),
+            ("new.md".to_owned(), b"new".to_vec()),
+        ];
+        let written = replace_all(&folder, &files).expect("written");
+        assert_eq!(
+            written,
+            vec![
+                (dir.join("same.md"), Outcome::Unchanged),
+                (dir.join("new.md"), Outcome::Written)
+            ]
+        );
+        assert!(
+            !leftover.exists(),
+            "a killed build's temporary file is left"
+        );
+        for name in kept {
+            assert_eq!(fs::read(dir.join(name)).expect(name), b"theirs", "{name}");
+        }
+        drop(folder);
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -6,6 +6,7 @@ use super::{
     BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean_with, today,
 };
 use crate::incident::Incident;
+use crate::lock::{LockError, LockedFolder};
 use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
 use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
@@ -172,7 +173,9 @@ pub fn run(
         files.push(("index.md".into(), md.into_bytes()));
         files.push(("index.html".into(), html.into_bytes()));
     }
-    let written = crate::write::replace_all(&args.out, &files).map_err(|e| {
+    // Held until the report is printed: what it says is what the folder holds.
+    let folder = lock_output(&args.out)?;
+    let written = crate::write::replace_all(&folder, &files).map_err(|e| {
         Failure::io(format!("cannot write the brief to {}", shown(&args.out)), e)
             .with_note("the previous brief, if any, is unchanged")
     })?;
@@ -187,6 +190,33 @@ pub fn run(
         emit(out, &report)?;
     }
     Ok(0)
+}
+
+/// The output folder, locked for this build's writing. The lock is taken once everything is
+/// rendered, so a template error never creates the folder, and a second build is refused at
+/// once (not queued: what it rendered may already be older than what the first wrote).
+fn lock_output(out: &Path) -> Result<LockedFolder, Failure> {
+    LockedFolder::try_lock(out).map_err(|e| match e {
+        LockError::Busy => Failure::io(
+            format!("cannot write the brief to {}", shown(out)),
+            std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                format!(
+                    "another heistbrief build is writing there (it holds {}); run this one again when it has finished",
+                    shown(&out.join(crate::lock::LOCK_FILE))
+                ),
+            ),
+        )
+        .with_note("nothing written by this build"),
+        LockError::Io(e) => Failure::io(
+            format!(
+                "cannot lock {} for writing",
+                shown(&out.join(crate::lock::LOCK_FILE))
+            ),
+            e,
+        )
+        .with_note("nothing written; the previous brief, if any, is unchanged"),
+    })
 }
 
 /// One period's brief in each format asked for, as named files.

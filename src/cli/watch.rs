@@ -22,7 +22,7 @@ const QUIET: Duration = Duration::from_millis(250);
 
 pub fn run(args: &WatchArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
     let inputs = inputs(&args.build);
-    let watcher =
+    let mut watcher =
         Watcher::new(inputs.clone()).map_err(|e| Failure::io("cannot watch the inputs", e))?;
     let watched: Vec<String> = inputs
         .folders
@@ -52,7 +52,7 @@ fn rebuild(args: &WatchArgs, out: &mut dyn Write, verbosity: Verbosity) -> Resul
             let _ = writeln!(
                 std::io::stderr(),
                 "{}\nthe last good brief is kept; waiting for the next change",
-                failure.message
+                failure.report()
             );
             out.flush().map_err(Failure::output)
         }

@@ -1,22 +1,50 @@
-//! What `serve` answers: the files of the output folder (by name only, never outside it), each
-//! HTML page with a small script that reloads it when the folder changes, and the folder's
-//! version for that script to poll.
+//! What `serve` answers: the files of the output folder (by name only, never outside it, never
+//! through a link, never a hidden file such as the build lock), each HTML page with a small
+//! script that reloads it when the folder changes, and the folder's version for that script to
+//! poll.
 
+use std::fs::File;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// The address the script polls.
 pub const VERSION_PATH: &str = "/__heistbrief/version";
 
+/// The largest HTML page that gets the reload script: it is read whole to place the script.
+/// A larger one is sent as it is, read as it goes, so no answer holds more than this in memory.
+pub const MAX_RELOADED_PAGE: u64 = 8 * 1024 * 1024;
+
 /// Reloads the page when the output folder's version changes (a rebuild).
 const RELOAD: &str = "<script>\n(function () {\n  var seen = null;\n  setInterval(function () {\n    fetch('/__heistbrief/version', { cache: 'no-store' })\n      .then(function (r) { return r.text(); })\n      .then(function (v) { if (seen !== null && v !== seen) { location.reload(); } seen = v; })\n      .catch(function () {});\n  }, 1000);\n})();\n</script>\n";
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Reply {
     Found {
         content_type: &'static str,
-        body: Vec<u8>,
+        body: Body,
     },
     NotFound,
+}
+
+/// An answer's bytes: made in memory, or a file read as it is sent.
+#[derive(Debug)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// An opened regular file and its length when opened.
+    File(File, u64),
+}
+
+impl Body {
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File(_, len) => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub struct Site {
@@ -36,7 +64,7 @@ impl Site {
         if path == VERSION_PATH {
             return Reply::Found {
                 content_type: "text/plain; charset=utf-8",
-                body: self.version().into_bytes(),
+                body: Body::Bytes(self.version().into_bytes()),
             };
         }
         let name = match path.trim_start_matches('/') {
@@ -46,26 +74,26 @@ impl Site {
         if !plain(&name) {
             return Reply::NotFound;
         }
-        let file = self.root.join(&name);
-        let is_file = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
-        if !is_file {
+        let content_type = content_type(&name);
+        let Some((file, len)) = open_regular(&self.root.join(&name)) else {
             return if name == "index.html" {
                 Reply::Found {
-                    content_type: "text/html; charset=utf-8",
-                    body: self.listing().into_bytes(),
+                    content_type,
+                    body: Body::Bytes(self.listing().into_bytes()),
                 }
             } else {
                 Reply::NotFound
             };
-        }
-        let Ok(body) = std::fs::read(&file) else {
-            return Reply::NotFound;
         };
-        let content_type = content_type(&name);
-        let body = if content_type.starts_with("text/html") {
-            with_reload(body)
+        let body = if content_type.starts_with("text/html") && len <= MAX_RELOADED_PAGE {
+            let mut page = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            // Read no more than was measured: a file growing meanwhile is cut, not unbounded.
+            if file.take(len).read_to_end(&mut page).is_err() {
+                return Reply::NotFound;
+            }
+            Body::Bytes(with_reload(page))
         } else {
-            body
+            Body::File(file, len)
         };
         Reply::Found { content_type, body }
     }
@@ -76,6 +104,9 @@ impl Site {
             .into_iter()
             .flatten()
             .flatten()
+            // Hidden files are the build's lock and its temporary files: a page reloads when
+            // the brief has been replaced, not while it is being written.
+            .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
             .filter_map(|entry| {
                 let meta = entry.metadata().ok()?;
                 let modified = meta
@@ -122,6 +153,22 @@ impl Site {
         );
         String::from_utf8(with_reload(page.into_bytes())).unwrap_or_default()
     }
+}
+
+/// The file, opened if it is a regular file: never through a symbolic link (one put in the
+/// folder could point anywhere), never blocking on a FIFO (its open returns at once and the
+/// handle is then refused), checked on the handle so nothing can be swapped in between.
+fn open_regular(path: &Path) -> Option<(File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = options.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then_some((file, meta.len()))
 }
 
 /// One file name from the folder: no subfolders, no `..`, nothing hidden, nothing that would
@@ -176,23 +223,61 @@ mod tests {
         (Site::new(&dir), dir)
     }
 
+    /// The bytes of a found answer, whether made in memory or read from the file.
+    fn found(reply: Reply) -> (&'static str, Vec<u8>) {
+        match reply {
+            Reply::Found {
+                content_type,
+                body: Body::Bytes(bytes),
+            } => (content_type, bytes),
+            Reply::Found {
+                content_type,
+                body: Body::File(mut file, len),
+            } => {
+                let mut bytes = Vec::new();
+                file.read_to_end(&mut bytes).expect("read");
+                assert_eq!(bytes.len() as u64, len);
+                (content_type, bytes)
+            }
+            Reply::NotFound => panic!("not found"),
+        }
+    }
+
     #[test]
     fn files_by_name_with_the_reload_script_in_html() {
         let (site, dir) = site("files");
-        let Reply::Found { content_type, body } = site.reply("/brief-2024-03.html?x=1") else {
-            panic!("not found")
-        };
+        let (content_type, body) = found(site.reply("/brief-2024-03.html?x=1"));
         assert_eq!(content_type, "text/html; charset=utf-8");
         let body = String::from_utf8(body).expect("utf-8");
         assert!(body.contains("<p>Brief</p><script>"), "{body}");
         assert!(body.ends_with("</script>\n</body></html>"), "{body}");
         assert_eq!(
-            site.reply("/brief-2024-03.md"),
-            Reply::Found {
-                content_type: "text/markdown; charset=utf-8",
-                body: b"# Brief\n".to_vec()
-            }
+            found(site.reply("/brief-2024-03.md")),
+            ("text/markdown; charset=utf-8", b"# Brief\n".to_vec())
         );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_link_fifo_or_hidden_file_is_served_nor_changes_the_version() {
+        let (site, dir) = site("links");
+        let before = site.version();
+        std::os::unix::fs::symlink("/etc/passwd", dir.join("passwd.md")).expect("link");
+        let fifo = dir.join("pipe.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        for url in ["/passwd.md", "/pipe.md", "/.heistbrief.lock"] {
+            assert!(matches!(site.reply(url), Reply::NotFound), "{url}");
+        }
+        let changed = site.version();
+        std::fs::write(dir.join(".heistbrief.lock"), b"").expect("lock");
+        std::fs::write(dir.join(".brief-2024-03.pdf.1.0.tmp"), b"half").expect("temp");
+        assert_eq!(site.version(), changed, "hidden files changed the version");
+        assert_ne!(before, changed);
         let _ = std::fs::remove_dir_all(dir);
     }
 
@@ -208,7 +293,7 @@ mod tests {
             "//etc/passwd",
             "/missing.pdf",
         ] {
-            assert_eq!(site.reply(url), Reply::NotFound, "{url}");
+            assert!(matches!(site.reply(url), Reply::NotFound), "{url}");
         }
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -220,9 +305,7 @@ mod tests {
         assert_eq!(before, site.version());
         std::fs::write(dir.join("brief-2024-04.md"), "# April\n").expect("write");
         assert_ne!(before, site.version());
-        let Reply::Found { body, .. } = site.reply("/") else {
-            panic!("no listing")
-        };
+        let (_, body) = found(site.reply("/"));
         let body = String::from_utf8(body).expect("utf-8");
         assert!(body.contains("<a href=\"brief-2024-04.md\">"), "{body}");
         let _ = std::fs::remove_dir_all(dir);
