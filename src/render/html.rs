@@ -4,8 +4,7 @@
 //! Safety is ours rather than a sanitiser's: the only HTML in the output is what pulldown-cmark
 //! writes for Markdown (it escapes text), our SVG, and a handful of inert tags the default
 //! template uses (`<a id>`, `<details>`, `<summary>`). Any other raw HTML is shown as text, a
-//! link whose scheme is not http(s), mailto or an in-page anchor loses its link (its text
-//! stays), and an image that is not one of our charts becomes its alt text, so nothing is ever
+//! link the policy refuses ([`super::link`]) loses its link (its text stays), and an image that is not one of our charts becomes its alt text, so nothing is ever
 //! fetched. A filter on the events we already walk is a few dozen lines; a general sanitiser
 //! (ammonia) would add a parser of its own to clean what we can simply never emit.
 
@@ -65,7 +64,7 @@ pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
                 title,
                 id,
             }) => {
-                let safe = safe_url(&dest_url);
+                let safe = super::link::target(&dest_url).is_some();
                 skip_link_ends.push(!safe);
                 safe.then_some(Event::Start(Tag::Link {
                     link_type,
@@ -158,29 +157,6 @@ fn anchor_tag(tag: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     })
-}
-
-/// In-page anchors, relative paths, and http(s) or mailto addresses.
-fn safe_url(url: &str) -> bool {
-    let url = url.trim();
-    if url.starts_with('#') {
-        return true;
-    }
-    match url.split_once(':') {
-        Some((scheme, _))
-            if !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
-        {
-            matches!(
-                scheme.to_ascii_lowercase().as_str(),
-                "http" | "https" | "mailto"
-            )
-        }
-        // No scheme: a relative path, unless it is protocol-relative (`//host`).
-        _ => !url.starts_with("//") && !url.starts_with("\\\\"),
-    }
 }
 
 /// A heading's id: lower-case words joined by hyphens.

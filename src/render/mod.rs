@@ -6,6 +6,7 @@ pub mod archive;
 pub mod charts;
 pub mod csv;
 pub mod html;
+pub mod link;
 pub mod listing;
 pub mod pdf;
 pub mod records;

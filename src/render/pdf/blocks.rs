@@ -1,6 +1,7 @@
 //! The brief's Markdown as the blocks a page is made of: pulldown-cmark's events, the same ones
 //! the HTML is rendered from, gathered into headings, paragraphs, lists, tables and figures.
 
+use crate::render::link::Target;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -243,7 +244,13 @@ fn push_inline(
         Event::End(TagEnd::Strong) | Event::End(TagEnd::Emphasis) => {
             styles.pop();
         }
-        Event::Start(Tag::Link { dest_url, .. }) => *link = Some(dest_url.to_string()),
+        // The same policy as the HTML's; a path relative to a PDF names nothing a reader has.
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            *link = match crate::render::link::target(&dest_url) {
+                Some(Target::Anchor(_) | Target::Web(_)) => Some(dest_url.trim().to_owned()),
+                Some(Target::Relative(_)) | None => None,
+            }
+        }
         Event::End(TagEnd::Link) => *link = None,
         Event::InlineHtml(html) | Event::Html(html) => match anchor_id(&html) {
             Some(id) => runs.push(Run {

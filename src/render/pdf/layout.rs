@@ -136,15 +136,24 @@ struct TextRun {
     size: f32,
     colour: (f32, f32, f32),
     x: f32,
-    mark: Mark,
+    owner: Owner,
+}
+
+/// Whose content a run is: that of an element already made (the open one), or a link's, whose
+/// element is made when its first words are drawn, so that it takes its place among what its
+/// parent holds in reading order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    Mark(Mark),
+    Link(usize),
 }
 
 impl TextRun {
-    fn continues(&self, piece: &Piece, colour: (f32, f32, f32), mark: Mark) -> bool {
+    fn continues(&self, piece: &Piece, colour: (f32, f32, f32), owner: Owner) -> bool {
         piece.face == self.face
             && piece.size == self.size
             && colour == self.colour
-            && mark == self.mark
+            && owner == self.owner
     }
 }
 
@@ -795,7 +804,7 @@ impl<'f> Layout<'f> {
         // each word and space with its own annotation, six times the operations for the same
         // positions (a run advances by the same widths the layout measured).
         let mut run: Option<TextRun> = None;
-        let mut link: Option<PendingLink> = None;
+        let mut link: Option<(PendingLink, usize)> = None;
         for piece in line {
             if let Some(anchor) = &piece.anchor {
                 let top = self.g.height - self.y;
@@ -805,11 +814,10 @@ impl<'f> Layout<'f> {
                     .or_insert((page, top));
             }
             // A link's words belong to its `Link` element, a space between two of them too.
-            let element = piece
-                .link
-                .as_ref()
-                .map(|_| self.link_element(piece.link_key));
-            let mark = element.map_or_else(|| self.here(), Mark::Content);
+            let owner = match piece.link {
+                Some(_) => Owner::Link(piece.link_key),
+                None => Owner::Mark(self.here()),
+            };
             if !piece.text.is_empty() {
                 let colour = if piece.link.is_some() {
                     self.g.accent
@@ -817,7 +825,7 @@ impl<'f> Layout<'f> {
                     ink
                 };
                 match &mut run {
-                    Some(open) if open.continues(piece, colour, mark) => {
+                    Some(open) if open.continues(piece, colour, owner) => {
                         open.text.push_str(&piece.text)
                     }
                     // A space between two runs ends the first: drawn, though nothing shows,
@@ -833,34 +841,37 @@ impl<'f> Layout<'f> {
                                 size: piece.size,
                                 colour,
                                 x,
-                                mark,
+                                owner,
                             });
                         }
                     }
                 }
             }
             match (&piece.link, &mut link) {
-                (Some(_), Some(open)) if Some(open.element) == element => {
+                (Some(_), Some((open, key))) if *key == piece.link_key => {
                     open.rect.width = Pt(x + piece.width - open.rect.x.0);
                 }
                 (target, _) => {
                     self.push_link(link.take());
                     link = target
                         .as_ref()
-                        .zip(element)
                         .filter(|_| piece.width > 0.0 && !piece.space)
-                        .map(|(target, element)| PendingLink {
-                            page,
-                            rect: Rect {
-                                x: Pt(x),
-                                y: Pt(self.g.height - baseline - piece.size * 0.25),
-                                width: Pt(piece.width),
-                                height: Pt(piece.size * 1.05),
-                                mode: None,
-                                winding_order: None,
-                            },
-                            target: target.clone(),
-                            element,
+                        .map(|target| {
+                            let area = PendingLink {
+                                page,
+                                rect: Rect {
+                                    x: Pt(x),
+                                    y: Pt(self.g.height - baseline - piece.size * 0.25),
+                                    width: Pt(piece.width),
+                                    height: Pt(piece.size * 1.05),
+                                    mode: None,
+                                    winding_order: None,
+                                },
+                                target: target.clone(),
+                                // Known once the link's words are drawn.
+                                element: Tree::ROOT,
+                            };
+                            (area, piece.link_key)
                         });
                 }
             }
@@ -872,8 +883,10 @@ impl<'f> Layout<'f> {
     }
 
     /// Keeps a link area for the writer, and records it as the last thing its element holds.
-    fn push_link(&mut self, link: Option<PendingLink>) {
-        if let Some(link) = link {
+    /// Called once the area's words are drawn.
+    fn push_link(&mut self, link: Option<(PendingLink, usize)>) {
+        if let Some((mut link, key)) = link {
+            link.element = self.link_element(key);
             self.tree.annotation(link.element, self.laid.links.len());
             self.laid.links.push(link);
         }
@@ -881,6 +894,10 @@ impl<'f> Layout<'f> {
 
     fn draw_run(&mut self, run: Option<TextRun>, page: usize, baseline: f32) {
         if let Some(run) = run {
+            let mark = match run.owner {
+                Owner::Mark(mark) => mark,
+                Owner::Link(key) => Mark::Content(self.link_element(key)),
+            };
             self.text_at(
                 page,
                 &run.text,
@@ -888,7 +905,7 @@ impl<'f> Layout<'f> {
                 run.size,
                 (run.x, baseline),
                 run.colour,
-                run.mark,
+                mark,
             );
         }
     }
