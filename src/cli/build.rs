@@ -333,7 +333,13 @@ fn templates(dir: Option<&Path>) -> Result<Templates, Failure> {
     }
 }
 
+/// A template that is wrong is a data error (exit 1); one that cannot be read, an I/O error
+/// (exit 2), as for the benchmarks file.
 fn template_failure(e: crate::render::templates::TemplateError) -> Failure {
+    if e.is_io() {
+        return Failure::io("", e)
+            .with_note("nothing written; the previous brief, if any, is unchanged");
+    }
     Failure::data("template error")
         .because(e)
         .with_note("nothing written; the previous brief, if any, is unchanged")
