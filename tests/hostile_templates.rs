@@ -1,7 +1,7 @@
 //! Templates an attacker writes (issue 22, classes 1, 2 and 9): each is an error naming its
 //! template and line, with the documented exit code, nothing written, no secret of the
 //! machine in any output, and never a crash or a hang. The templates are fixtures in
-//! `tests/fixtures/hostile-templates/<case>/`; symbolic links are made here, at run time.
+//! `tests/fixtures/templates-hostile/<case>/`; symbolic links are made here, at run time.
 #![cfg(unix)]
 
 mod common;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn case(name: &str) -> PathBuf {
-    fixture("hostile-templates").join(name)
+    fixture("templates-hostile").join(name)
 }
 
 /// Builds March 2024 from the stats fixture with `templates`, into a fresh `out`.

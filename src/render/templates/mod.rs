@@ -581,13 +581,23 @@ fn line_of(text: &str, token: &str) -> Option<usize> {
     None
 }
 
+/// An empty HTML comment, which splits a text into two for a Markdown renderer and shows
+/// nothing. GitHub's renderer (cmark-gfm's autolink extension) makes a link of a bare
+/// `www.host`, `scheme://…` and `name@host` found in one run of text, and a backslash escape
+/// does not stop it (escapes are undone before it looks); a comment does. Our HTML and PDF
+/// drop it.
+pub const LINK_BREAK: &str = "<!-- -->";
+
 /// Markdown escaping for values a template prints: every character that could start markup is
-/// backslash-escaped, and line breaks become spaces, so a value stays inside its table cell,
-/// heading or sentence.
+/// backslash-escaped, line breaks become spaces, so a value stays inside its table cell,
+/// heading or sentence; and [`LINK_BREAK`] goes where an autolink could start (after `www`
+/// before its dot, between `:` and `//`, after `@`), so record text stays text on GitHub too.
+/// Linear in the text.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let leading_digits = text.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in text.chars().enumerate() {
+    let mut chars = text.char_indices().enumerate().peekable();
+    while let Some((i, (at, c))) = chars.next() {
         match c {
             '\n' | '\r' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' | '{'
@@ -604,13 +614,26 @@ pub fn escape_markdown(text: &str) -> String {
             '.' | ')'
                 if i == leading_digits
                     && i > 0
-                    && text[text.char_indices().nth(i).map_or(text.len(), |(b, _)| b) + 1..]
-                        .chars()
-                        .next()
-                        .is_none_or(char::is_whitespace) =>
+                    && chars
+                        .peek()
+                        .is_none_or(|(_, (_, next))| next.is_whitespace()) =>
             {
                 out.push('\\');
                 out.push(c);
+            }
+            '.' if text[..at].len() >= 3
+                && text.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str(LINK_BREAK);
+                out.push('.');
+            }
+            ':' if text[at + 1..].starts_with("//") => {
+                out.push(':');
+                out.push_str(LINK_BREAK);
+            }
+            '@' => {
+                out.push('@');
+                out.push_str(LINK_BREAK);
             }
             c => out.push(c),
         }
@@ -637,6 +660,23 @@ mod tests {
         assert_eq!(escape_markdown("0.1.0"), "0.1.0");
         assert_eq!(escape_markdown("- item"), "\\- item");
         assert_eq!(escape_markdown("a-b"), "a-b");
+        assert_eq!(escape_markdown("12)"), "12\\)");
+        assert_eq!(escape_markdown("12.5"), "12.5");
+    }
+
+    #[test]
+    fn markdown_escaping_breaks_every_autolink() {
+        assert_eq!(
+            escape_markdown("see WWW.evil.example"),
+            "see WWW<!-- -->.evil.example"
+        );
+        assert_eq!(
+            escape_markdown("https://user@evil.example/login"),
+            "https:<!-- -->//user@<!-- -->evil.example/login"
+        );
+        assert_eq!(escape_markdown("a@b.c"), "a@<!-- -->b.c");
+        assert_eq!(escape_markdown("Note: ww.x"), "Note: ww.x");
+        assert_eq!(escape_markdown("é.www.x"), "é.www<!-- -->.x");
     }
 
     #[test]
