@@ -301,3 +301,54 @@ fn an_unreadable_template_is_an_io_error() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("is not valid UTF-8"), "{}", run.stderr);
 }
+
+/// `heistbrief init DIR` with files limited to `kib` KiB (SIGXFSZ ignored, so a write past it
+/// fails with EFBIG, as on a full disk).
+fn init_limited(dir: &Path, target: &str, kib: u32) -> common::Run {
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {kib}; exec \"$0\" init {target}"
+        ))
+        .arg(env!("CARGO_BIN_EXE_heistbrief"))
+        .current_dir(dir)
+        .output()
+        .expect("runs");
+    common::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn init_writes_all_templates_or_none() {
+    let dir = scratch("hostile-init");
+    // A fresh folder: nothing is left, not even the folder.
+    let run = init_limited(&dir, "fresh", 4);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write fresh/"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing written"), "{}", run.stderr);
+    assert!(
+        !dir.join("fresh").exists(),
+        "{:?}",
+        files_in(&dir.join("fresh"))
+    );
+    // A folder that was there keeps what it held, and only that.
+    std::fs::create_dir_all(dir.join("kept")).expect("folder");
+    std::fs::write(dir.join("kept/notes.txt"), "mine").expect("file");
+    let run = init_limited(&dir, "kept", 4);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(files_in(&dir.join("kept")), vec!["notes.txt".to_owned()]);
+    // With room, all of them; run again, none is overwritten (usage error, exit 2).
+    let run = init_limited(&dir, "kept", 1024);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(files_in(&dir.join("kept")).len(), 8);
+    std::fs::write(dir.join("kept/style.css"), "edited").expect("edit");
+    let run = init_limited(&dir, "kept", 1024);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("kept/style.css")).expect("css"),
+        "edited"
+    );
+}
