@@ -12,8 +12,11 @@ use std::process::{Command, Stdio};
 fn record(dir: &Path, id: &str, victim: &str, summary: &str, amount: u64) {
     let folder = dir.join("incidents/2024");
     std::fs::create_dir_all(&folder).expect("folder");
+    // A TOML basic string; Rust's `{:?}` would write `\u{40000}`, which TOML does not read.
+    let quoted = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+    let (victim, summary) = (quoted(victim), quoted(summary));
     let text = format!(
-        "date = {}\nvictim = {victim:?}\nvictim_kind = \"exchange\"\nvector = \"private-key-compromise\"\namount_usd = {amount}\nattribution = \"confirmed\"\nsummary = {summary:?}\n\n[[sources]]\nname = \"FBI\"\nurl = \"https://fbi.test/{}\"\nquote = \"Fixture: the sentence that states the figure.\"\n",
+        "date = {}\nvictim = {victim}\nvictim_kind = \"exchange\"\nvector = \"private-key-compromise\"\namount_usd = {amount}\nattribution = \"confirmed\"\nsummary = {summary}\n\n[[sources]]\nname = \"FBI\"\nurl = \"https://fbi.test/{}\"\nquote = \"Fixture: the sentence that states the figure.\"\n",
         &id[..10],
         id.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
@@ -170,4 +173,45 @@ fn record_text_stays_text_on_github_and_in_our_html() {
             assert!(!target.contains("evil"), "{file}: links {target}");
         }
     }
+}
+
+#[test]
+fn a_word_of_many_characters_no_font_has_is_one_warning_and_linear() {
+    let dir = scratch("records-glyphs");
+    // 40 000 distinct unassigned characters (plane 4), one word: `check` accepts it.
+    let glyphs: String = (0x4_0000..0x5_0000u32)
+        .filter(|c| c & 0xFFFE != 0xFFFE)
+        .filter_map(char::from_u32)
+        .take(40_000)
+        .collect();
+    record(&dir, "2024-03-20-glyphs", "Glyphs", &glyphs, 20_000_000);
+    assert_eq!(run(&dir, &["check"]).code, 0);
+    let built = run(&dir, &["build", "--month", "2024-03", "--format", "pdf"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let warnings: Vec<&str> = built
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "one line per record: {}",
+        &built.stderr[..built.stderr.len().min(2000)]
+    );
+    assert!(
+        warnings[0].starts_with(
+            "warning: the PDF's fonts have no glyph for 40000 characters in record 2024-03-20-glyphs: U+40000"
+        ) && warnings[0].ends_with("and 39995 more; each is shown as `?`"),
+        "{}",
+        warnings[0]
+    );
+    // Each shown as `?`, none lost: the page text holds all 40 000 (cut across lines).
+    let pdf = dir.join("output/brief-2024-03.pdf");
+    let text = Command::new("pdftotext")
+        .args([pdf.as_os_str(), std::ffi::OsStr::new("-")])
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext runs (.ci/run installs poppler-utils): {e}"));
+    let shown = String::from_utf8_lossy(&text.stdout).matches('?').count();
+    assert!(shown >= 40_000, "{shown} question marks");
 }
