@@ -63,7 +63,7 @@ pub fn read_beneath(root: &Path, relative: &Path) -> io::Result<Vec<u8>> {
         let open_at = |dir: Option<&OwnedFd>, name: &std::ffi::OsStr, flags: libc::c_int| {
             let name = std::ffi::CString::new(name.as_bytes())
                 .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL in a name"))?;
-            let at = dir.map_or(libc::AT_FDCWD, |d| std::os::fd::AsRawFd::as_raw_fd(d));
+            let at = dir.map_or(libc::AT_FDCWD, std::os::fd::AsRawFd::as_raw_fd);
             let flags = flags | libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
             // SAFETY: `name` is a valid C string and `at` an open directory or AT_FDCWD.
             let fd = unsafe { libc::openat(at, name.as_ptr(), flags) };

@@ -381,11 +381,10 @@ impl Templates {
         let mut template = template;
         if line.is_none()
             && let Some(token) = backquoted(&message)
+            && let Some((name, at)) = self.first_use(&template, &token, language)
         {
-            if let Some((name, at)) = self.first_use(&template, &token, language) {
-                template = name;
-                line = Some(at);
-            }
+            template = name;
+            line = Some(at);
         }
         TemplateError {
             origin: self.origin_of(&template),
