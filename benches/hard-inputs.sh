@@ -46,6 +46,11 @@ run "check: one record with a 50 MB summary ($(size fifty-mb) MB)" 0 "$bin" chec
 run "check: a million [[sources]] ($(size million-sources) MB)" 0 "$bin" check --incidents "$cases/million-sources"
 run "check: a million sources, each a warning ($(size million-warnings) MB)" 0 "$bin" check --incidents "$cases/million-warnings"
 run "check: 100 000 levels of nesting" 1 "$bin" check --incidents "$cases/deep"
+for n in 60k 200k; do
+  glyphs=$(mktemp -d)
+  run "build --format pdf: one word of $n distinct characters no font has" 0 "$bin" build --incidents "$cases/glyphs-$n" --month 2024-05 --format pdf --out "$glyphs" -q
+  rm -rf "$glyphs"
+done
 run "check: 200 000 files, 5 broken" 1 "$bin" check --incidents "$cases/tree"
 out=$(mktemp -d)
 run "build --each month --year 2024 over them (refused)" 1 "$bin" build --incidents "$cases/tree" --each month --year 2024 --out "$out"

@@ -4,6 +4,8 @@
 //! - `million-sources/`: one valid record with 1 000 000 `[[sources]]` (about 100 MB);
 //! - `million-warnings/`: 1 000 000 sources without a quote, each a warning (about 66 MB);
 //! - `deep/`: a value nested 100 000 levels deep;
+//! - `glyphs-60k/`, `glyphs-200k/`: one record whose summary is one word of 60 000 (200 000)
+//!   distinct characters no font has (unassigned, from plane 4), which `check` accepts;
 //! - `tree/`: 200 000 synthetic records, of which five are broken in five different ways.
 //!
 //! Run with `cargo run --release --example hard_inputs -- <folder>`.
@@ -67,6 +69,22 @@ fn main() -> std::io::Result<()> {
         f.write_all(&[b']'; 100_000])?;
         f.write_all(b"\n")
     })?;
+
+    for (case, count) in [("glyphs-60k", 60_000u32), ("glyphs-200k", 200_000)] {
+        one(case, "2024-05-31-glyphs.toml", &|f| {
+            write!(f, "{HEAD}summary = \"")?;
+            // Plane 4 is unassigned; U+xFFFE and U+xFFFF of a plane are non-characters.
+            let glyphs: String = (0x4_0000..0xE_0000u32)
+                .filter(|c| c & 0xFFFE != 0xFFFE)
+                .filter_map(char::from_u32)
+                .take(count as usize)
+                .collect();
+            f.write_all(glyphs.as_bytes())?;
+            f.write_all(
+                b"\"\n[[sources]]\nname = \"X\"\nurl = \"https://example.test/\"\nquote = \"q\"\n",
+            )
+        })?;
+    }
 
     let tree = root.join("tree");
     let mut seq = synthetic::Sequence(0x9E37_79B9_7F4A_7C15);

@@ -33,6 +33,87 @@ pub fn read_listed_file(path: &Path) -> io::Result<Vec<u8>> {
     read_opened(file)
 }
 
+/// Reads `relative` inside the folder `root` without following a symbolic link anywhere: not
+/// the folder itself, not a subfolder on the way, not the file. Templates, the stylesheet and
+/// the logo come from a folder a pull request controls; a `style.css` linked to a credentials
+/// file would otherwise be inlined into the published brief. Each step is opened relative to
+/// the one before (`openat` with `O_NOFOLLOW`), so a link swapped in between listing the
+/// folder and reading it is refused as well. `relative` holds only plain names (no `..`, no
+/// root), else the read is refused.
+pub fn read_beneath(root: &Path, relative: &Path) -> io::Result<Vec<u8>> {
+    let mut names = Vec::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(name) => names.push(name),
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a plain path inside the folder (no `..`, no absolute path)",
+                ));
+            }
+        }
+    }
+    let Some((file, folders)) = names.split_last() else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "an empty name"));
+    };
+    #[cfg(unix)]
+    {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        use std::os::unix::ffi::OsStrExt;
+        let open_at = |dir: Option<&OwnedFd>, name: &std::ffi::OsStr, flags: libc::c_int| {
+            let name = std::ffi::CString::new(name.as_bytes())
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL in a name"))?;
+            let at = dir.map_or(libc::AT_FDCWD, std::os::fd::AsRawFd::as_raw_fd);
+            let flags = flags | libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+            // SAFETY: `name` is a valid C string and `at` an open directory or AT_FDCWD.
+            let fd = unsafe { libc::openat(at, name.as_ptr(), flags) };
+            if fd < 0 {
+                let error = io::Error::last_os_error();
+                return Err(if error.raw_os_error() == Some(libc::ELOOP) {
+                    symbolic_link()
+                } else {
+                    error
+                });
+            }
+            // SAFETY: `fd` was just opened and is owned by nobody else.
+            Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        };
+        let mut dir = open_at(None, root.as_os_str(), libc::O_DIRECTORY)?;
+        for folder in folders {
+            dir = open_at(Some(&dir), folder, libc::O_DIRECTORY)?;
+        }
+        let opened = open_at(Some(&dir), file, libc::O_NONBLOCK)?;
+        read_opened(std::fs::File::from(opened))
+    }
+    #[cfg(not(unix))]
+    {
+        let mut path = root.to_path_buf();
+        for name in std::iter::once(root.as_os_str())
+            .chain(folders.iter().copied())
+            .skip(1)
+        {
+            path.push(name);
+            if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
+                return Err(symbolic_link());
+            }
+        }
+        path.push(file);
+        if std::fs::symlink_metadata(&path)?.file_type().is_symlink()
+            || std::fs::symlink_metadata(root)?.file_type().is_symlink()
+        {
+            return Err(symbolic_link());
+        }
+        read_regular_file(&path)
+    }
+}
+
+fn symbolic_link() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "a symbolic link, which is not followed here: put the file itself in the folder",
+    )
+}
+
 /// The contents of an opened file, once its handle shows a regular file.
 fn read_opened(file: std::fs::File) -> io::Result<Vec<u8>> {
     let metadata = file.metadata()?;

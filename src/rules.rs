@@ -49,6 +49,10 @@ pub const RULES: &[Rule] = &[
         fixture: "duplicate-id",
     },
     Rule {
+        text: "Two ids never differ only in the case of their letters: each record's link anchor (`rec-` and its id) must land on it alone, in viewers that ignore case too.",
+        fixture: "anchor-collision",
+    },
+    Rule {
         text: "`country` is an ISO 3166-1 alpha-2 code (`JP`); `chains` are lower-case words.",
         fixture: "bad-country-chain",
     },

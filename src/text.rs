@@ -211,6 +211,28 @@ pub fn shown(path: &Path) -> String {
 }
 
 /// Text as one line: newlines and runs of spaces become one space.
+/// An id as an HTML id and URL fragment after `prefix`: `prefix-id` when the id holds only
+/// ASCII letters, digits and hyphens (every bundled id); otherwise `prefixx-` and the id with
+/// `-` written `--` and every other character `-<hex code point>-`. The two forms differ in
+/// the character after `prefix`, and each is decoded one way, so different ids never share an
+/// anchor: `2024-03-20-acm` and `2024-03-20-acmé` used to, the accent dropped, and every link
+/// to one landed on the other. Only letters, digits and `-` appear, which no Markdown escape
+/// touches, so the same anchor reaches the HTML id and the link.
+pub fn anchor(prefix: &str, id: &str) -> String {
+    if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return format!("{prefix}-{id}");
+    }
+    let mut out = format!("{prefix}x-");
+    for c in id.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '-' => out.push_str("--"),
+            c => out.push_str(&format!("-{:x}-", u32::from(c))),
+        }
+    }
+    out
+}
+
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -254,6 +276,39 @@ mod scan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_plain_tokens_and_never_shared() {
+        assert_eq!(anchor("rec", "2024-03-20-acm"), "rec-2024-03-20-acm");
+        assert_eq!(
+            anchor("rec", "2024-03-20-acmé"),
+            "recx-2024--03--20--acm-e9-"
+        );
+        assert_eq!(anchor("rec", "a_b"), "recx-a-5f-b");
+        let ids = [
+            "acm",
+            "acmé",
+            "acme\u{301}",
+            "acm-e9-",
+            "x-acm-e9-",
+            "ACM",
+            "a b",
+            "a-20-b",
+            "a--b",
+            "a-\u{2d}b",
+            "-",
+            "--",
+            "é-",
+            "-é",
+        ];
+        let anchors: std::collections::BTreeSet<_> = ids.iter().map(|i| anchor("rec", i)).collect();
+        assert_eq!(anchors.len(), ids.len() - 1, "{anchors:?}"); // "a-\u{2d}b" is "a--b"
+        assert!(
+            anchors
+                .iter()
+                .all(|a| a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        );
+    }
 
     #[test]
     fn names_are_one_visible_line() {

@@ -297,6 +297,40 @@ pub fn duplicate_ids(records: &[(&str, &Path)]) -> Vec<Diagnostic> {
             _ => first = Some((id, path)),
         }
     }
+    out.extend(anchor_collisions(&sorted));
+    out
+}
+
+/// Different ids whose links would land in one place. Anchors are the ids themselves, made
+/// injective (`text::anchor`), so two ids never share one exactly; but links are also
+/// matched without regard to case (some Markdown renderers and PDF viewers, and a checkout on
+/// a case-insensitive file system holds `…-ACM.toml` and `…-acm.toml` as one file), so ids
+/// that differ only in case are refused too. `records` are sorted by id.
+fn anchor_collisions(records: &[(&str, &Path)]) -> Vec<Diagnostic> {
+    let mut by_key: std::collections::BTreeMap<String, (&str, &Path)> =
+        std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for &(id, path) in records {
+        let key = crate::text::anchor("rec", id).to_ascii_lowercase();
+        match by_key.get(&key) {
+            Some(&(other, other_path)) if other != id => {
+                let message = format!(
+                    "id `{}` would share its link anchor with `{}` ({}): anchors are matched without regard to case; rename one of them",
+                    echo(id),
+                    echo(other),
+                    shown(other_path)
+                );
+                out.push(Diagnostic {
+                    field: Some("id".into()),
+                    ..Diagnostic::for_file(path, message)
+                });
+            }
+            Some(_) => {}
+            None => {
+                by_key.insert(key, (id, path));
+            }
+        }
+    }
     out
 }
 

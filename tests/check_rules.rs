@@ -6,6 +6,13 @@ use common::{fixture, heistbrief};
 /// (fixture, exit code, the GitHub annotations `check` must print, in order).
 const CASES: &[(&str, i32, &[&str])] = &[
     (
+        "anchor-collision",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=1,col=1,title=id::id: id `2024-05-31-fixture` would share its link anchor with `2024-05-31-Fixture` (incidents/2024/2024-05-31-Fixture.toml): anchors are matched without regard to case; rename one of them",
+        ],
+    ),
+    (
         "alias-collision",
         1,
         &[
@@ -267,7 +274,8 @@ fn every_fixture_folder_has_a_case() {
     let mut folders: Vec<String> = std::fs::read_dir(common::repo_root().join("tests/fixtures"))
         .expect("fixtures")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with("stats"))
+        // `stats*` are build fixtures, `templates-*` editors' templates, not check cases.
+        .filter(|n| !n.starts_with("stats") && !n.starts_with("templates-"))
         .collect();
     folders.sort();
     let mut cases: Vec<String> = CASES.iter().map(|(c, _, _)| c.to_string()).collect();

@@ -397,7 +397,7 @@ fn a_glyph_no_font_has_is_replaced_visibly_and_reported_with_its_record() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stderr.trim(),
-        "warning: the PDF's fonts have no glyph for U+1200 (ሀ), in record 2024-05-31-fixture; it is shown as `?`"
+        "warning: the PDF's fonts have no glyph for a character in record 2024-05-31-fixture: U+1200 (ሀ); it is shown as `?`"
     );
     let text = tool("pdftotext", &[], &pdf);
     assert!(text.contains("Fixture ? Exchange"), "{text}");

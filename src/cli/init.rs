@@ -4,7 +4,7 @@ use super::{Failure, emit};
 use crate::render::templates::DEFAULTS;
 use crate::text::shown;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -28,22 +28,56 @@ pub fn run(args: &InitArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         )));
     }
     let version = env!("CARGO_PKG_VERSION");
-    let mut report = String::new();
-    for (name, text) in DEFAULTS {
-        let path = args.dir.join(name);
-        let stamp = if name.ends_with(".css") {
-            format!("/* Written by heistbrief {version} from its default {name}; edit freely. */\n")
-        } else if name.ends_with(".toml") {
-            format!("# Written by heistbrief {version} from its default {name}; edit freely.\n")
-        } else {
-            format!(
-                "{{# Written by heistbrief {version} from its default {name}; edit freely, or keep only the blocks you change and start with {{% extends \"builtin/{name}\" %}}. #}}\n"
+    let files: Vec<(PathBuf, String)> = DEFAULTS
+        .iter()
+        .map(|(name, text)| {
+            (
+                args.dir.join(name),
+                format!("{}{text}", stamp(name, version)),
             )
-        };
-        crate::write::write_new(&path, format!("{stamp}{text}").as_bytes())
-            .map_err(|e| Failure::io(format!("cannot write {}", shown(&path)), e))?;
-        report.push_str(&format!("wrote {}\n", shown(&path)));
-    }
+        })
+        .collect();
+    write_set(&args.dir, &files)?;
+    let report: String = files
+        .iter()
+        .map(|(path, _)| format!("wrote {}\n", shown(path)))
+        .collect();
     emit(out, &report)?;
     Ok(0)
+}
+
+/// The first line of a written default: where it came from, in the file's comment syntax.
+fn stamp(name: &str, version: &str) -> String {
+    if name.ends_with(".css") {
+        format!("/* Written by heistbrief {version} from its default {name}; edit freely. */\n")
+    } else if name.ends_with(".toml") {
+        format!("# Written by heistbrief {version} from its default {name}; edit freely.\n")
+    } else {
+        format!(
+            "{{# Written by heistbrief {version} from its default {name}; edit freely, or keep only the blocks you change and start with {{% extends \"builtin/{name}\" %}}. #}}\n"
+        )
+    }
+}
+
+/// Writes every file, each new (never over one that appeared since the check), all or none:
+/// when one cannot be written (a full disk, a file that appeared meanwhile), the ones already
+/// written by this run are removed, and the folder too if this run made it.
+fn write_set(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), Failure> {
+    let made_dir = !dir.exists();
+    let mut written: Vec<&Path> = Vec::new();
+    for (path, text) in files {
+        if let Err(e) = crate::write::write_new(path, text.as_bytes()) {
+            for done in &written {
+                let _ = std::fs::remove_file(done);
+            }
+            if made_dir {
+                // Only if empty: whatever else appeared there is not ours to remove.
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(Failure::io(format!("cannot write {}", shown(path)), e)
+                .with_note("nothing written; no template was left behind"));
+        }
+        written.push(path);
+    }
+    Ok(())
 }

@@ -53,6 +53,12 @@ pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
                 heading = Some((level, Vec::new()));
                 None
             }
+            // The break the Markdown escaping puts in record text against autolinks: nothing.
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.as_ref() == super::templates::LINK_BREAK =>
+            {
+                None
+            }
             Event::Html(html) | Event::InlineHtml(html) => Some(if allowed_html(&html) {
                 Event::Html(html)
             } else {

@@ -26,14 +26,10 @@ pub fn link(incident: &Incident) -> RecordLink {
     }
 }
 
-/// The HTML anchor of a record: ids are file stems, which validation keeps to one visible line;
-/// anything but ASCII letters, digits and hyphens is dropped so the anchor is always a plain token.
+/// The HTML anchor of a record: `rec-` and its id for every plain id, and different for
+/// different ids ([`crate::text::anchor`]), so every link lands on its own record.
 pub fn anchor(id: &str) -> String {
-    let token: String = id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    format!("rec-{token}")
+    crate::text::anchor("rec", id)
 }
 
 /// How many records a figure or a chart row names: the largest, so that a brief over a large

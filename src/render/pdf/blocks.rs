@@ -259,7 +259,8 @@ fn push_inline(
                 link: None,
                 anchor: Some(id),
             }),
-            None if html.trim() == "</a>" => {}
+            None if html.trim() == "</a>"
+                || html.as_ref() == super::super::templates::LINK_BREAK => {}
             None => runs.push(text_run(&html, current)),
         },
         _ => {}

@@ -725,7 +725,8 @@ impl<'f> Layout<'f> {
             for piece in group {
                 // A word longer than the line (a URL) is cut where it reaches the edge.
                 let mut piece = piece;
-                while used + piece.width > width && piece.text.chars().count() > 1 {
+                // `nth(1)`, not a count: a count per cut made a long word quadratic.
+                while used + piece.width > width && piece.text.chars().nth(1).is_some() {
                     let (head, tail) = self.cut(&piece, width - used);
                     if let Some(line) = lines.last_mut() {
                         line.push(head);
@@ -759,7 +760,10 @@ impl<'f> Layout<'f> {
             chars.next();
         }
         let tail: String = chars.collect();
-        let tail_width = self.fonts.width(&tail, piece.face, piece.size);
+        // What is left of the width, not the tail measured again: once per cut, measuring the
+        // rest made a word of n characters cost n²/line (24 s for 60 000 characters no font
+        // has, each looked up in two faces).
+        let tail_width = (piece.width - width).max(0.0);
         (
             Piece {
                 text: head,

@@ -192,9 +192,16 @@ fn parse(text: &str, origin: &Origin) -> Result<Style, TemplateError> {
         };
         let decoded = folder
             .ok_or_else(|| "the built-in settings have no folder to find it in".to_owned())
-            .and_then(|folder| logo_path(&folder, logo.get_ref()))
-            .and_then(|path| read_logo(&path));
-        style.logo = Some(decoded.map_err(|e| error(Some(logo.span()), format!("`logo`: {e}")))?);
+            .and_then(|folder| Ok((logo_path(&folder, logo.get_ref())?, folder)))
+            .map_err(|e| (e, None))
+            .and_then(|(path, folder)| read_logo(&folder, &path));
+        // A logo that cannot be read keeps the I/O error as its cause (exit 2, as for any file
+        // that cannot be read); one that is read and wrong has none (exit 1).
+        style.logo = Some(decoded.map_err(|(e, io)| {
+            let mut error = error(Some(logo.span()), format!("`logo`: {e}"));
+            error.cause = io.map(|io| std::sync::Arc::new(io) as crate::render::templates::Cause);
+            error
+        })?);
     }
     Ok(style)
 }
@@ -252,10 +259,20 @@ fn logo_path(folder: &Path, name: &str) -> Result<PathBuf, String> {
 /// The largest logo accepted, in pixels a side: enough for print at 18 mm high.
 const LOGO_MAX_SIDE: u32 = 4000;
 
-/// Reads and decodes a PNG logo to RGBA.
-fn read_logo(path: &Path) -> Result<Logo, String> {
-    let bytes = crate::fs::read_regular_file(path)
-        .map_err(|e| format!("cannot read {}: {e}", crate::text::shown(path)))?;
+/// Reads and decodes a PNG logo to RGBA, without following a symbolic link out of `folder`.
+fn read_logo(folder: &Path, path: &Path) -> Result<Logo, (String, Option<std::io::Error>)> {
+    let relative = path.strip_prefix(folder).unwrap_or(path);
+    let bytes = crate::fs::read_beneath(folder, relative).map_err(|e| {
+        (
+            format!("cannot read {}: {e}", crate::text::shown(path)),
+            Some(e),
+        )
+    })?;
+    decode_logo(path, bytes).map_err(|e| (e, None))
+}
+
+/// Decodes a PNG logo's bytes to RGBA.
+fn decode_logo(path: &Path, bytes: Vec<u8>) -> Result<Logo, String> {
     let not_png =
         |e: png::DecodingError| format!("{} is not a readable PNG: {e}", crate::text::shown(path));
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -407,11 +424,14 @@ mod tests {
                 .write_image_data(&[255, 0, 0, 0, 0, 255])
                 .expect("pixels");
         }
-        let logo = read_logo(&path).expect("decodes");
+        let logo = read_logo(&dir, &path).expect("decodes");
         assert_eq!((logo.width, logo.height), (2, 1));
         assert_eq!(logo.rgba, vec![255, 0, 0, 255, 0, 0, 255, 255]);
         std::fs::write(&path, b"not a png").expect("write");
-        assert!(read_logo(&path).is_err_and(|e| e.contains("is not a readable PNG")));
+        assert!(
+            read_logo(&dir, &path)
+                .is_err_and(|(e, io)| e.contains("is not a readable PNG") && io.is_none())
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

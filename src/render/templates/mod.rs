@@ -6,6 +6,21 @@
 //! `{{ value }}` is Markdown-escaped (record text cannot open a table cell, a heading, a link or
 //! raw HTML), in `*.html.tera` HTML-escaped. A template opts out with `| safe` where it inserts
 //! trusted output (the rendered Markdown into the HTML shell).
+//!
+//! Templates come from a folder a pull request can change, so they are read without following
+//! symbolic links and only from inside the folder, and the engine is bounded: `shape` checks
+//! each template's size and nesting before Tera parses it, `graph` refuses cycles and long
+//! chains of includes and macro calls, and `budget` counts loop steps, values and output
+//! while a template renders. Every render runs on a thread of its own with a stack
+//! ([`RENDER_STACK`]) far above what those bounds let Tera's recursion reach.
+
+mod budget;
+mod graph;
+mod shape;
+
+pub use budget::{MAX_OUTPUT_BYTES, MAX_RANGE, MAX_STEPS, MAX_VALUE_BYTES};
+pub use graph::MAX_CHAIN;
+pub use shape::{MAX_BRACKETS, MAX_NESTING, MAX_TAG_BYTES, MAX_TEMPLATE_BYTES};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,26 +31,26 @@ use tera::{Context, Tera};
 pub const DEFAULTS: &[(&str, &str)] = &[
     (
         "brief.md.tera",
-        include_str!("../../templates/brief.md.tera"),
+        include_str!("../../../templates/brief.md.tera"),
     ),
     (
         "chart.md.tera",
-        include_str!("../../templates/chart.md.tera"),
+        include_str!("../../../templates/chart.md.tera"),
     ),
     (
         "brief.html.tera",
-        include_str!("../../templates/brief.html.tera"),
+        include_str!("../../../templates/brief.html.tera"),
     ),
-    ("style.css", include_str!("../../templates/style.css")),
+    ("style.css", include_str!("../../../templates/style.css")),
     (
         "index.md.tera",
-        include_str!("../../templates/index.md.tera"),
+        include_str!("../../../templates/index.md.tera"),
     ),
     (
         "index.html.tera",
-        include_str!("../../templates/index.html.tera"),
+        include_str!("../../../templates/index.html.tera"),
     ),
-    ("pdf.toml", include_str!("../../templates/pdf.toml")),
+    ("pdf.toml", include_str!("../../../templates/pdf.toml")),
 ];
 
 /// Where a template's text came from, for error messages.
@@ -82,6 +97,22 @@ impl fmt::Display for TemplateError {
     }
 }
 
+impl TemplateError {
+    /// Whether the file could not be read (an I/O error, as for the benchmarks file) rather
+    /// than read and found wrong.
+    pub fn is_io(&self) -> bool {
+        self.cause
+            .as_deref()
+            .is_some_and(|e| e.is::<std::io::Error>())
+    }
+}
+
+/// The stack each render thread gets. The bounds in `shape` and `graph` keep Tera's deepest
+/// recursion (a chain of [`MAX_CHAIN`] templates, each nested [`MAX_NESTING`] deep, with a
+/// [`MAX_TAG_BYTES`] expression at the bottom) to a few megabytes in a debug build; a test
+/// renders exactly that.
+pub const RENDER_STACK: usize = 64 << 20;
+
 impl std::error::Error for TemplateError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.cause
@@ -125,7 +156,16 @@ impl Templates {
     pub fn with_overrides(dir: &Path) -> Result<Self, TemplateError> {
         let mut templates = Templates::builtin();
         let mut found = Vec::new();
-        collect(dir, dir, &mut found).map_err(|e| TemplateError {
+        let is_link = dir.symlink_metadata().map(|m| m.file_type().is_symlink());
+        let walked = match is_link {
+            Ok(true) => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a symbolic link, which is not followed: name the folder it points to",
+            )),
+            Ok(false) => collect(dir, dir, &mut found),
+            Err(e) => Err(e),
+        };
+        walked.map_err(|e| TemplateError {
             template: crate::text::shown(dir),
             origin: None,
             line: None,
@@ -134,7 +174,8 @@ impl Templates {
             cause: Some(std::sync::Arc::new(e)),
         })?;
         for (name, path) in found {
-            let bytes = crate::fs::read_regular_file(&path).map_err(|e| TemplateError {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            let bytes = crate::fs::read_beneath(dir, relative).map_err(|e| TemplateError {
                 template: name.clone(),
                 origin: Some(Origin::File(path.clone())),
                 line: None,
@@ -182,18 +223,91 @@ impl Templates {
             Language::Markdown => &self.markdown,
             Language::Html => &self.html,
         };
-        let tera = cell
-            .get_or_init(|| self.engine(language))
-            .as_ref()
-            .map_err(Clone::clone)?;
-        tera.render(name, context)
-            .map_err(|e| self.placed(name, e, language))
+        // Parsing and rendering both recurse in Tera: both run on a thread whose stack the
+        // bounds are measured against, whichever thread (a rayon worker's is 2 MiB) asks.
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("template".into())
+                .stack_size(RENDER_STACK)
+                .spawn_scoped(scope, || {
+                    let tera = cell
+                        .get_or_init(|| self.engine(language))
+                        .as_ref()
+                        .map_err(Clone::clone)?;
+                    self.render_bounded(tera, name, context, language)
+                })
+                .map_err(|e| {
+                    self.unplaced(
+                        name,
+                        format!("cannot start a render thread: {e}"),
+                        Some(std::sync::Arc::new(e)),
+                    )
+                })?
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(self.unplaced(name, "the template engine failed".into(), None))
+                })
+        })
+    }
+
+    /// One render within the budget; a limit that stops it is reported where it was reached.
+    fn render_bounded(
+        &self,
+        tera: &Tera,
+        name: &str,
+        context: &Context,
+        language: Language,
+    ) -> Result<String, TemplateError> {
+        budget::start();
+        let mut output = budget::Output::default();
+        match tera.render_to(name, context, &mut output) {
+            Ok(()) => String::from_utf8(output.bytes).map_err(|e| {
+                self.unplaced(
+                    name,
+                    "the output is not UTF-8".into(),
+                    Some(std::sync::Arc::new(e)),
+                )
+            }),
+            Err(error) => Err(match budget::stopped() {
+                Some(stop) => {
+                    let (template, line) = match (stop.template, stop.token) {
+                        (Some(template), token) => (template, token.and_then(|t| t.parse().ok())),
+                        (None, Some(token)) => self
+                            .first_use(name, &token, language)
+                            .map_or((name.to_owned(), None), |(t, l)| (t, Some(l))),
+                        (None, None) => (name.to_owned(), None),
+                    };
+                    TemplateError {
+                        origin: self.origin_of(&template),
+                        template,
+                        line,
+                        column: None,
+                        message: stop.message,
+                        cause: Some(std::sync::Arc::new(error)),
+                    }
+                }
+                None => self.placed(name, error, language),
+            }),
+        }
+    }
+
+    /// An error about `name` as a whole.
+    fn unplaced(&self, name: &str, message: String, cause: Option<Cause>) -> TemplateError {
+        TemplateError {
+            template: name.to_owned(),
+            origin: self.origin_of(name),
+            line: None,
+            column: None,
+            message,
+            cause,
+        }
     }
 
     fn engine(&self, language: Language) -> Result<Tera, TemplateError> {
         let suffix = language.suffix();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![suffix]);
+        budget::register(&mut tera);
         if language == Language::Markdown {
             tera.set_escape_fn(escape_markdown);
             tera.register_filter("url", UrlFilter);
@@ -209,8 +323,30 @@ impl Templates {
                 sources.push((format!("builtin/{name}"), (*text).to_owned()));
             }
         }
+        // Size and nesting first: Tera's parser recurses once per level.
+        for (name, text) in &sources {
+            shape::check(text).map_err(|e| TemplateError {
+                origin: self.origin_of(name),
+                template: name.clone(),
+                line: Some(e.line),
+                column: None,
+                message: e.message,
+                cause: None,
+            })?;
+        }
         tera.add_raw_templates(sources)
             .map_err(|e| self.placed("", e, language))?;
+        graph::check(&tera.templates).map_err(|e| TemplateError {
+            origin: self.origin_of(&e.template),
+            line: self.text_of(&e.template).and_then(|t| line_of(t, &e.token)),
+            template: e.template,
+            column: None,
+            message: e.message,
+            cause: None,
+        })?;
+        budget::instrument(&mut tera, &|name, token| {
+            line_of(self.text_of(name)?, token)
+        });
         Ok(tera)
     }
 
@@ -245,22 +381,10 @@ impl Templates {
         let mut template = template;
         if line.is_none()
             && let Some(token) = backquoted(&message)
+            && let Some((name, at)) = self.first_use(&template, &token, language)
         {
-            // The first template (the named one, then any other of the language) using it.
-            let mut candidates = vec![template.clone()];
-            candidates.extend(
-                self.files
-                    .keys()
-                    .filter(|n| n.ends_with(language.suffix()))
-                    .cloned(),
-            );
-            if let Some((name, at)) = candidates
-                .iter()
-                .find_map(|n| Some((n.clone(), line_of(self.text_of(n)?, &token)?)))
-            {
-                template = name;
-                line = Some(at);
-            }
+            template = name;
+            line = Some(at);
         }
         TemplateError {
             origin: self.origin_of(&template),
@@ -270,6 +394,26 @@ impl Templates {
             message: crate::text::escape(&message).into_owned(),
             cause: Some(std::sync::Arc::new(error)),
         }
+    }
+
+    /// The first template (`rendering`, then any other of the language) using `token` in a
+    /// tag, and the line.
+    fn first_use(
+        &self,
+        rendering: &str,
+        token: &str,
+        language: Language,
+    ) -> Option<(String, usize)> {
+        let mut candidates = vec![rendering.to_owned()];
+        candidates.extend(
+            self.files
+                .keys()
+                .filter(|n| n.ends_with(language.suffix()))
+                .cloned(),
+        );
+        candidates
+            .iter()
+            .find_map(|n| Some((n.clone(), line_of(self.text_of(n)?, token)?)))
     }
 
     fn text_of(&self, name: &str) -> Option<&str> {
@@ -338,9 +482,20 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io
         if name.starts_with('.') {
             continue;
         }
+        let wanted = name.ends_with(".tera") || name.ends_with(".css") || name.ends_with(".toml");
+        if file_type.is_symlink() && wanted {
+            // Refused rather than skipped: the default would silently take its place.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is a symbolic link, which is not followed: put the file itself in the templates folder",
+                    crate::text::shown(&path)
+                ),
+            ));
+        }
         if file_type.is_dir() {
             collect(root, &path, out)?;
-        } else if name.ends_with(".tera") || name.ends_with(".css") || name.ends_with(".toml") {
+        } else if wanted {
             let relative = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
@@ -425,13 +580,23 @@ fn line_of(text: &str, token: &str) -> Option<usize> {
     None
 }
 
+/// An empty HTML comment, which splits a text into two for a Markdown renderer and shows
+/// nothing. GitHub's renderer (cmark-gfm's autolink extension) makes a link of a bare
+/// `www.host`, `scheme://…` and `name@host` found in one run of text, and a backslash escape
+/// does not stop it (escapes are undone before it looks); a comment does. Our HTML and PDF
+/// drop it.
+pub const LINK_BREAK: &str = "<!-- -->";
+
 /// Markdown escaping for values a template prints: every character that could start markup is
-/// backslash-escaped, and line breaks become spaces, so a value stays inside its table cell,
-/// heading or sentence.
+/// backslash-escaped, line breaks become spaces, so a value stays inside its table cell,
+/// heading or sentence; and [`LINK_BREAK`] goes where an autolink could start (after `www`
+/// before its dot, between `:` and `//`, after `@`), so record text stays text on GitHub too.
+/// Linear in the text.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let leading_digits = text.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in text.chars().enumerate() {
+    let mut chars = text.char_indices().enumerate().peekable();
+    while let Some((i, (at, c))) = chars.next() {
         match c {
             '\n' | '\r' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '&' | '{'
@@ -448,13 +613,26 @@ pub fn escape_markdown(text: &str) -> String {
             '.' | ')'
                 if i == leading_digits
                     && i > 0
-                    && text[text.char_indices().nth(i).map_or(text.len(), |(b, _)| b) + 1..]
-                        .chars()
-                        .next()
-                        .is_none_or(char::is_whitespace) =>
+                    && chars
+                        .peek()
+                        .is_none_or(|(_, (_, next))| next.is_whitespace()) =>
             {
                 out.push('\\');
                 out.push(c);
+            }
+            '.' if text[..at].len() >= 3
+                && text.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str(LINK_BREAK);
+                out.push('.');
+            }
+            ':' if text[at + 1..].starts_with("//") => {
+                out.push(':');
+                out.push_str(LINK_BREAK);
+            }
+            '@' => {
+                out.push('@');
+                out.push_str(LINK_BREAK);
             }
             c => out.push(c),
         }
@@ -481,6 +659,23 @@ mod tests {
         assert_eq!(escape_markdown("0.1.0"), "0.1.0");
         assert_eq!(escape_markdown("- item"), "\\- item");
         assert_eq!(escape_markdown("a-b"), "a-b");
+        assert_eq!(escape_markdown("12)"), "12\\)");
+        assert_eq!(escape_markdown("12.5"), "12.5");
+    }
+
+    #[test]
+    fn markdown_escaping_breaks_every_autolink() {
+        assert_eq!(
+            escape_markdown("see WWW.evil.example"),
+            "see WWW<!-- -->.evil.example"
+        );
+        assert_eq!(
+            escape_markdown("https://user@evil.example/login"),
+            "https:<!-- -->//user@<!-- -->evil.example/login"
+        );
+        assert_eq!(escape_markdown("a@b.c"), "a@<!-- -->b.c");
+        assert_eq!(escape_markdown("Note: ww.x"), "Note: ww.x");
+        assert_eq!(escape_markdown("é.www.x"), "é.www<!-- -->.x");
     }
 
     #[test]
