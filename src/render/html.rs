@@ -18,7 +18,8 @@ pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut skip_link_ends = Vec::new();
-    let mut in_image: Option<bool> = None;
+    // Inside an image: the chart it names, if any, and its text alternative so far.
+    let mut in_image: Option<(Option<&Chart>, String)> = None;
     let mut used_ids = BTreeSet::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>)> = None;
     for event in parser {
@@ -83,25 +84,24 @@ pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
                 Some(true) => None,
                 _ => Some(Event::End(TagEnd::Link)),
             },
-            Event::Start(Tag::Image { dest_url, .. }) => match charts.get(dest_url.as_ref()) {
-                Some(chart) => {
-                    in_image = Some(true);
-                    Some(Event::Html(CowStr::from(figure(chart))))
-                }
-                None => {
-                    in_image = Some(false);
-                    None
-                }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                in_image = Some((charts.get(dest_url.as_ref()).copied(), String::new()));
+                None
+            }
+            // A chart becomes its figure, described by the image's text alternative as the
+            // template wrote it; another image keeps only that text.
+            Event::End(TagEnd::Image) => match in_image.take() {
+                Some((Some(chart), alt)) => Some(Event::Html(CowStr::from(figure(chart, &alt)))),
+                Some((None, alt)) => Some(Event::Text(CowStr::from(alt))),
+                None => None,
             },
-            Event::End(TagEnd::Image) => {
-                in_image = None;
+            Event::Text(text) | Event::Code(text) if in_image.is_some() => {
+                if let Some((_, alt)) = in_image.as_mut() {
+                    alt.push_str(&text);
+                }
                 None
             }
-            // The chart's figure replaces the image's alt text; another image keeps only it.
-            other if in_image == Some(true) => {
-                let _ = other;
-                None
-            }
+            _ if in_image.is_some() => None,
             other => Some(other),
         };
         if let Some(event) = mapped {
@@ -116,10 +116,14 @@ pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
     html
 }
 
-/// A chart as an accessible figure: the SVG labelled by its text alternative, and its title as
-/// the caption.
-fn figure(chart: &Chart) -> String {
-    let alt = escape_attribute(&chart.alt);
+/// A chart as an accessible figure: the SVG labelled by its text alternative (`alt`, as the
+/// template describes it, else the chart's own), and its title as the caption.
+fn figure(chart: &Chart, alt: &str) -> String {
+    let alt = escape_attribute(if alt.trim().is_empty() {
+        &chart.alt
+    } else {
+        alt
+    });
     let svg = chart.svg.replacen(
         "<svg ",
         &format!("<svg role=\"img\" aria-label=\"{alt}\" focusable=\"false\" "),

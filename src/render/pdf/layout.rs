@@ -432,7 +432,7 @@ impl<'f> Layout<'f> {
                     Some(chart)
                         if !matches!(chart.drawing, crate::render::charts::Drawing::Nothing) =>
                     {
-                        self.figure(chart, indent)
+                        self.figure(chart, alt, indent)
                     }
                     // Not one of our charts: its text alternative stands in, as in the HTML.
                     _ => {
@@ -519,7 +519,9 @@ impl<'f> Layout<'f> {
     /// A chart drawn as vectors at the text width, framed, with its title as the caption below;
     /// chart and caption never part. A chart too tall for a page (a period of many laundering
     /// services) is scaled down to the page's text area, so nothing is drawn under the footer.
-    fn figure(&mut self, chart: &crate::render::charts::Chart, indent: f32) {
+    /// `alt` is the figure's text alternative as the template wrote it (the chart's own when
+    /// the template gives none), as the HTML's figure has it.
+    fn figure(&mut self, chart: &crate::render::charts::Chart, alt: &str, indent: f32) {
         let (w, h) = chart.drawing.size();
         let caption = self.g.body * 0.85;
         let (width, height, scale) = fit(
@@ -533,7 +535,11 @@ impl<'f> Layout<'f> {
         let page = self.page();
         self.tree.set_figure(
             element,
-            &chart.alt,
+            if alt.trim().is_empty() {
+                &chart.alt
+            } else {
+                alt
+            },
             page,
             [
                 left,
