@@ -366,6 +366,33 @@ mod tests {
         assert_eq!(style.accent, (1.0, 128.0 / 255.0, 0.0));
         assert_eq!(style.author, "A. Analyst");
         assert!((style.margins[3] - 72.0).abs() < 0.001);
+        assert_eq!(style.lang, "en", "the default language");
+        for tag in ["en-GB", "fr", "zh-Hant-TW", "es-419"] {
+            let style = parsed(&format!("lang = \"{tag}\"\n")).expect("a language tag");
+            assert_eq!(style.lang, tag);
+        }
+    }
+
+    #[test]
+    fn a_language_must_be_shaped_as_a_tag() {
+        assert_eq!(
+            message("lang = \"en GB\"\n"),
+            "t/pdf.toml:1:8: `lang` is `en GB`; write a language tag such as en, en-GB or fr"
+        );
+        for wrong in [
+            "e",
+            "english",
+            "en-",
+            "en--GB",
+            "en-GB)",
+            "1a",
+            "en-abcdefghi",
+        ] {
+            assert!(
+                message(&format!("lang = \"{wrong}\"\n")).contains("`lang` is"),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]
