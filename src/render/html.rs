@@ -1,119 +1,239 @@
-//! The HTML brief: pulldown-cmark's rendering of the brief's Markdown, made safe, with the
-//! charts inlined as SVG, placed in the editor's HTML shell.
+//! The HTML brief's content, written from the brief's document ([`super::document`]): the
+//! same blocks the PDF is laid out from, with the charts inlined as SVG.
 //!
-//! Safety is ours rather than a sanitiser's: the only HTML in the output is what pulldown-cmark
-//! writes for Markdown (it escapes text), our SVG, and a handful of inert tags the default
-//! template uses (`<a id>`, `<details>`, `<summary>`). Any other raw HTML is shown as text, a
-//! link the policy refuses ([`super::link`]) loses its link (its text stays), and an image that is not one of our charts becomes its alt text, so nothing is ever
-//! fetched. A filter on the events we already walk is a few dozen lines; a general sanitiser
-//! (ammonia) would add a parser of its own to clean what we can simply never emit.
+//! Safety is ours rather than a sanitiser's: the only HTML in the output is what this writer
+//! makes of the document's typed blocks (every text escaped), our SVG, and the inert tags the
+//! document keeps (`<a id>`, `<details>`, `<summary>`). Any other raw HTML was read as text, a
+//! link the policy refuses ([`super::link`]) has no link (its words stay), and an image that is
+//! not one of our charts is its text alternative, so nothing is ever fetched.
 
 use super::charts::Chart;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use super::document::{self, Alignment, Block, Link, Run, Style};
+use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// Renders the brief's Markdown to an HTML fragment. `charts` maps each chart's file name (as
 /// the Markdown links it) to the chart, which is inlined in place of the image.
 pub fn fragment(markdown: &str, charts: &HashMap<String, &Chart>) -> String {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut skip_link_ends = Vec::new();
-    // Inside an image: the chart it names, if any, and its text alternative so far.
-    let mut in_image: Option<(Option<&Chart>, String)> = None;
-    let mut used_ids = BTreeSet::new();
-    let mut heading: Option<(HeadingLevel, Vec<Event<'_>>)> = None;
-    for event in parser {
-        // Inside a heading, collect the events to give it an id from its text.
-        if let Some((level, collected)) = heading.as_mut()
-            && let Event::End(TagEnd::Heading(_)) = event
-        {
-            {
-                let text: String = collected
-                    .iter()
-                    .filter_map(|e| match e {
-                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let id = unique_id(&slug(&text), &mut used_ids);
-                let level = *level;
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(id)),
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                }));
-                events.append(collected);
-                events.push(event);
-                heading = None;
-                continue;
-            }
-        }
-        let mapped: Option<Event<'_>> = match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, Vec::new()));
-                None
-            }
-            // The break the Markdown escaping puts in record text against autolinks: nothing.
-            Event::Html(html) | Event::InlineHtml(html)
-                if html.as_ref() == super::templates::LINK_BREAK =>
-            {
-                None
-            }
-            Event::Html(html) | Event::InlineHtml(html) => Some(if allowed_html(&html) {
-                Event::Html(html)
-            } else {
-                Event::Text(html)
-            }),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let safe = super::link::target(&dest_url).is_some();
-                skip_link_ends.push(!safe);
-                safe.then_some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
-            }
-            Event::End(TagEnd::Link) => match skip_link_ends.pop() {
-                Some(true) => None,
-                _ => Some(Event::End(TagEnd::Link)),
-            },
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                in_image = Some((charts.get(dest_url.as_ref()).copied(), String::new()));
-                None
-            }
-            // A chart becomes its figure, described by the image's text alternative as the
-            // template wrote it; another image keeps only that text.
-            Event::End(TagEnd::Image) => match in_image.take() {
-                Some((Some(chart), alt)) => Some(Event::Html(CowStr::from(figure(chart, &alt)))),
-                Some((None, alt)) => Some(Event::Text(CowStr::from(alt))),
-                None => None,
-            },
-            Event::Text(text) | Event::Code(text) if in_image.is_some() => {
-                if let Some((_, alt)) = in_image.as_mut() {
-                    alt.push_str(&text);
-                }
-                None
-            }
-            _ if in_image.is_some() => None,
-            other => Some(other),
-        };
-        if let Some(event) = mapped {
-            match heading.as_mut() {
-                Some((_, collected)) => collected.push(event),
-                None => events.push(event),
-            }
+    let mut writer = Writer {
+        out: String::with_capacity(markdown.len() * 2),
+        charts,
+        ids: BTreeSet::new(),
+    };
+    writer.blocks(&document::blocks(markdown), false);
+    writer.out
+}
+
+struct Writer<'c> {
+    out: String,
+    charts: &'c HashMap<String, &'c Chart>,
+    /// Heading ids given so far: each is unique in the page.
+    ids: BTreeSet<String>,
+}
+
+impl Writer<'_> {
+    /// Blocks in order; `tight` when they are a tight list item's, whose text has no paragraph.
+    fn blocks(&mut self, blocks: &[Block], tight: bool) {
+        for block in blocks {
+            self.block(block, tight);
         }
     }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+
+    fn block(&mut self, block: &Block, tight: bool) {
+        match block {
+            Block::Heading { level, runs } => {
+                let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+                let id = unique_id(&slug(&text), &mut self.ids);
+                let _ = write!(self.out, "<h{level} id=\"");
+                self.attribute(&id);
+                self.out.push_str("\">");
+                self.inline(runs);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            Block::Paragraph(runs) if tight => {
+                self.inline(runs);
+                self.out.push('\n');
+            }
+            Block::Paragraph(runs) => {
+                self.out.push_str("<p>");
+                self.inline(runs);
+                self.out.push_str("</p>\n");
+            }
+            Block::List {
+                start,
+                tight,
+                items,
+            } => {
+                let tag = match start {
+                    None => "ul",
+                    Some(_) => "ol",
+                };
+                match start {
+                    Some(first) if *first != 1 => {
+                        let _ = writeln!(self.out, "<ol start=\"{first}\">");
+                    }
+                    _ => {
+                        let _ = writeln!(self.out, "<{tag}>");
+                    }
+                }
+                for item in items {
+                    self.out.push_str("<li>");
+                    self.blocks(item, *tight);
+                    // One newline before the closing tag at most, as the text ends.
+                    if self.out.ends_with('\n') {
+                        self.out.pop();
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                let _ = writeln!(self.out, "</{tag}>");
+            }
+            Block::Table {
+                align,
+                header,
+                rows,
+            } => self.table(align, header, rows),
+            Block::Figure { file, alt } => match self.charts.get(file.as_str()) {
+                Some(chart) => {
+                    self.out.push_str(&figure(chart, alt));
+                    self.out.push('\n');
+                }
+                // Not one of our charts: its text alternative stands in, and nothing is fetched.
+                None => {
+                    self.out.push_str("<p>");
+                    self.text(alt);
+                    self.out.push_str("</p>\n");
+                }
+            },
+            Block::Quote(inner) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(inner, false);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::Code(code) => {
+                self.out.push_str("<pre><code>");
+                self.text(code);
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Details { summary, blocks } => {
+                self.out.push_str("<details>\n<summary>");
+                self.text(summary);
+                self.out.push_str("</summary>\n");
+                self.blocks(blocks, false);
+                self.out.push_str("</details>\n");
+            }
+            Block::Rule => self.out.push_str("<hr />\n"),
+        }
+    }
+
+    /// A table; header cells name their column for screen readers.
+    fn table(&mut self, align: &[Alignment], header: &[Vec<Run>], rows: &[Vec<Vec<Run>>]) {
+        let style = |column: usize| match align.get(column) {
+            Some(Alignment::Left) => " style=\"text-align: left\"",
+            Some(Alignment::Center) => " style=\"text-align: center\"",
+            Some(Alignment::Right) => " style=\"text-align: right\"",
+            _ => "",
+        };
+        self.out.push_str("<table><thead><tr>");
+        for (column, cell) in header.iter().enumerate() {
+            let _ = write!(self.out, "<th scope=\"col\"{}>", style(column));
+            self.inline(cell);
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr></thead>");
+        if !rows.is_empty() {
+            self.out.push_str("<tbody>\n");
+            for row in rows {
+                self.out.push_str("<tr>");
+                for (column, cell) in row.iter().enumerate() {
+                    let _ = write!(self.out, "<td{}>", style(column));
+                    self.inline(cell);
+                    self.out.push_str("</td>");
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str("</tbody>");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    /// Runs as inline HTML: the words of one link in one `<a>`, each stretch of one style in
+    /// its tags, anchors as empty `<a id>`.
+    fn inline(&mut self, runs: &[Run]) {
+        let mut at = 0;
+        while at < runs.len() {
+            let run = &runs[at];
+            if let Some(id) = &run.anchor {
+                self.out.push_str("<a id=\"");
+                self.attribute(id);
+                self.out.push_str("\"></a>");
+                at += 1;
+                continue;
+            }
+            let end = at
+                + runs[at..]
+                    .iter()
+                    .take_while(|r| r.anchor.is_none() && r.link == run.link)
+                    .count();
+            match &run.link {
+                Some(link) => {
+                    self.out.push_str("<a href=\"");
+                    let _ = escape_href(&mut self.out, &href(link));
+                    self.out.push_str("\">");
+                    self.styled(&runs[at..end]);
+                    self.out.push_str("</a>");
+                }
+                None => self.styled(&runs[at..end]),
+            }
+            at = end;
+        }
+    }
+
+    /// Runs of one link (or none), each stretch of one style once in its tags.
+    fn styled(&mut self, runs: &[Run]) {
+        let mut at = 0;
+        while at < runs.len() {
+            let style = runs[at].style;
+            let end = at + runs[at..].iter().take_while(|r| r.style == style).count();
+            let text: String = runs[at..end].iter().map(|r| r.text.as_str()).collect();
+            let tags = tags(style);
+            for tag in &tags {
+                let _ = write!(self.out, "<{tag}>");
+            }
+            self.text(&text);
+            for tag in tags.iter().rev() {
+                let _ = write!(self.out, "</{tag}>");
+            }
+            at = end;
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let _ = escape_html_body_text(&mut self.out, text);
+    }
+
+    fn attribute(&mut self, text: &str) {
+        let _ = escape_html(&mut self.out, text);
+    }
+}
+
+/// The tags of a style, outermost first.
+fn tags(style: Style) -> Vec<&'static str> {
+    let mut tags = Vec::new();
+    if style.bold {
+        tags.push("strong");
+    }
+    if style.italic {
+        tags.push("em");
+    }
+    if style.code {
+        tags.push("code");
+    }
+    tags
+}
+
+fn href(link: &Link) -> String {
+    link.href()
 }
 
 /// A chart as an accessible figure: the SVG labelled by its text alternative (`alt`, as the
@@ -134,39 +254,6 @@ fn figure(chart: &Chart, alt: &str) -> String {
         chart.id,
         escape_text(&chart.title)
     )
-}
-
-/// The raw HTML the default template may use: inert tags only, each on its own.
-fn allowed_html(html: &str) -> bool {
-    html.lines().all(|line| {
-        let line = line.trim();
-        line.is_empty()
-            || matches!(
-                line,
-                "<details>" | "</details>" | "</a>" | "<summary>" | "</summary>"
-            )
-            || anchor_tag(line)
-            || line
-                .strip_prefix("<summary>")
-                .and_then(|rest| rest.strip_suffix("</summary>"))
-                .is_some_and(|text| !text.contains(['<', '>', '&', '"']))
-    })
-}
-
-/// `<a id="token"></a>` or `<a id="token">` with a plain token.
-fn anchor_tag(tag: &str) -> bool {
-    let Some(rest) = tag.strip_prefix("<a id=\"") else {
-        return false;
-    };
-    let rest = rest
-        .strip_suffix("\"></a>")
-        .or_else(|| rest.strip_suffix("\">"));
-    rest.is_some_and(|id| {
-        !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    })
 }
 
 /// A heading's id: lower-case words joined by hyphens.
@@ -255,6 +342,17 @@ mod tests {
         assert!(html.contains("<a id=\"rec-1\"></a>"), "{html}");
         assert!(html.contains("<table>"), "{html}");
         assert!(!render("<a id=\"x\" onclick=\"y\"></a>").contains("<a id"));
+    }
+
+    #[test]
+    fn every_block_of_the_document_is_written() {
+        let html = render(
+            "3. three\n4. four\n\n- loose\n\n- list\n\n> a **quote**\n\n```\na < b\n```\n\n---\n\n<details>\n<summary>Data</summary>\n\n| n | v |\n| --- | ---: |\n| 1 | *2* |\n\n</details>\n",
+        );
+        assert_eq!(
+            html,
+            "<ol start=\"3\">\n<li>three</li>\n<li>four</li>\n</ol>\n<ul>\n<li><p>loose</p></li>\n<li><p>list</p></li>\n</ul>\n<blockquote>\n<p>a <strong>quote</strong></p>\n</blockquote>\n<pre><code>a &lt; b\n</code></pre>\n<hr />\n<details>\n<summary>Data</summary>\n<table><thead><tr><th scope=\"col\">n</th><th scope=\"col\" style=\"text-align: right\">v</th></tr></thead><tbody>\n<tr><td>1</td><td style=\"text-align: right\"><em>2</em></td></tr>\n</tbody></table>\n</details>\n"
+        );
     }
 
     #[test]

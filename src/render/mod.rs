@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod charts;
 pub mod csv;
+pub mod document;
 pub mod html;
 pub mod link;
 pub mod listing;
@@ -83,10 +84,7 @@ pub fn html(brief: &Brief, templates: &Templates) -> Result<String, TemplateErro
     let markdown = markdown_in(&context, templates)?;
     let charts: HashMap<String, &charts::Chart> =
         brief.charts.iter().map(|c| (c.file.clone(), c)).collect();
-    // Header cells name their column for screen readers; pulldown-cmark writes plain `<th>`.
-    let content = html::fragment(&markdown, &charts)
-        .replace("<th>", "<th scope=\"col\">")
-        .replace("<th style=", "<th scope=\"col\" style=");
+    let content = html::fragment(&markdown, &charts);
     context.insert("content", &content);
     context.insert("style", templates.asset("style.css"));
     let page = templates.render("brief.html.tera", &context)?;

@@ -2,10 +2,10 @@
 //! and whose header repeats on every page they cross, rows and headings that never end a page
 //! alone. Coordinates here are points from the page's top-left corner; drawing flips them.
 
-use super::blocks::{Block, Run, Style};
 use super::fonts::{Face, Fonts};
 use super::page::PageOps;
 use super::tags::{Element, ElementId, Mark, Role, Tree};
+use crate::render::document::{Block, Link, Run, Style};
 use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
 use std::collections::HashMap;
@@ -105,6 +105,30 @@ const SHORT_PARAGRAPH: usize = 4;
 /// one.
 fn kept_together(lines: usize) -> usize {
     if lines <= SHORT_PARAGRAPH { lines } else { 2 }
+}
+
+/// Blocks with each details section opened, as print has it: its summary as a paragraph, then
+/// its blocks (a summary that introduces a table then keeps with it).
+fn open_details(blocks: &[Block]) -> Vec<std::borrow::Cow<'_, Block>> {
+    use std::borrow::Cow;
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        match block {
+            Block::Details { summary, blocks } => {
+                if !summary.trim().is_empty() {
+                    out.push(Cow::Owned(Block::Paragraph(vec![Run {
+                        text: summary.clone(),
+                        style: Style::default(),
+                        link: None,
+                        anchor: None,
+                    }])));
+                }
+                out.extend(open_details(blocks));
+            }
+            other => out.push(Cow::Borrowed(other)),
+        }
+    }
+    out
 }
 
 /// A drawing of `size` (width, height) scaled to `width`, or less where that would be taller
@@ -283,9 +307,10 @@ impl<'f> Layout<'f> {
     /// lines and the table's plan are made once, for that choice and for drawing.
     fn sequence(&mut self, blocks: &[Block], indent: f32) {
         let body = self.g.body;
+        let blocks = open_details(blocks);
         let mut i = 0;
-        while let Some(block) = blocks.get(i) {
-            let next = blocks.get(i + 1);
+        while let Some(block) = blocks.get(i).map(|b| &**b) {
+            let next = blocks.get(i + 1).map(|b| &**b);
             if let (
                 Block::Paragraph(runs),
                 Some(Block::Table {
@@ -361,7 +386,7 @@ impl<'f> Layout<'f> {
                 self.tree.close(element);
                 self.y += body * 0.7;
             }
-            Block::List { start, items } => {
+            Block::List { start, items, .. } => {
                 let list = self.tree.open(Role::L);
                 for (n, item) in items.iter().enumerate() {
                     let list_item = self.tree.open(Role::LI);
@@ -501,6 +526,7 @@ impl<'f> Layout<'f> {
                 self.tree.close(element);
                 self.y += body * 0.7;
             }
+            Block::Details { .. } => self.sequence(std::slice::from_ref(block), indent),
             Block::Rule => {
                 self.need(body);
                 let y = self.y + body * 0.5;
@@ -628,13 +654,18 @@ impl<'f> Layout<'f> {
     /// Breaks runs into lines no wider than `width`, by measured glyph widths.
     fn lines(&mut self, runs: &[Run], base: Face, size: f32, width: f32) -> Vec<Vec<Piece>> {
         let mut pieces: Vec<Piece> = Vec::new();
-        let mut previous_link: Option<&str> = None;
+        let mut previous_link: Option<String> = None;
         for run in runs {
+            // A path relative to a PDF names nothing its reader has: no link, the words stay.
+            let link = match &run.link {
+                Some(Link::Relative(_)) | None => None,
+                Some(link) => Some(link.href()),
+            };
             // Runs of one link (its bold word and the rest) are one link; the next is another.
-            if run.link.is_some() && run.link.as_deref() != previous_link {
+            if link.is_some() && link != previous_link {
                 self.next_link_key += 1;
             }
-            previous_link = run.link.as_deref();
+            previous_link = link.clone();
             let link_key = self.next_link_key;
             let bold = run.style.bold || matches!(base, Face::Bold | Face::BoldItalic);
             let italic = run.style.italic || matches!(base, Face::Italic | Face::BoldItalic);
@@ -676,7 +707,7 @@ impl<'f> Layout<'f> {
                     text,
                     face,
                     size,
-                    link: run.link.clone(),
+                    link: link.clone(),
                     link_key,
                     anchor: None,
                     space,
@@ -1204,7 +1235,7 @@ mod tests {
         let fonts = Fonts::load().expect("bundled fonts");
         let geometry = Geometry::new(&super::super::style::Style::default());
         let mut layout = Layout::new(&fonts, geometry, &[]);
-        layout.blocks(&super::super::blocks::blocks(markdown));
+        layout.blocks(&crate::render::document::blocks(markdown));
         layout.finish().expect("the charts draw")
     }
 

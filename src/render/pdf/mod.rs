@@ -7,7 +7,6 @@
 //! byte-identical output.
 
 mod backend;
-mod blocks;
 mod fonts;
 mod layout;
 mod outline;
@@ -110,7 +109,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         style.paper = paper;
     }
     let text = markdown(brief, templates, Format::Pdf)?;
-    let blocks = blocks::blocks(&text);
+    let blocks = crate::render::document::blocks(&text);
     let fonts = Fonts::load().map_err(PdfError::document("the bundled fonts"))?;
     let geometry = Geometry::new(&style);
     let (width, height) = (geometry.width, geometry.height);
