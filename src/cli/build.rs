@@ -559,3 +559,20 @@ fn source_epoch() -> Result<Option<i64>, Failure> {
         .map(|_| Some(seconds))
         .ok_or_else(|| Failure::usage(format!("SOURCE_DATE_EPOCH={seconds} is out of range")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_is_wanted_until_a_change_comes_and_build_always() {
+        let changes = AtomicU64::new(3);
+        let wanted = Wanted::until_changed(&changes);
+        assert!(wanted.check().is_ok());
+        changes.fetch_add(1, Ordering::SeqCst);
+        assert!(matches!(wanted.check(), Err(Stop::Abandoned)));
+        // A build started after the change is wanted.
+        assert!(Wanted::until_changed(&changes).check().is_ok());
+        assert!(Wanted::ALWAYS.check().is_ok());
+    }
+}
