@@ -18,10 +18,16 @@ struct Running {
 
 impl Running {
     fn start(dir: &Path, args: &[&str]) -> Self {
+        Running::start_with(dir, args, &[])
+    }
+
+    /// Starts it with these environment variables set as well.
+    fn start_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_heistbrief"))
             .args(args)
             .current_dir(dir)
             .env("HEISTBRIEF_TODAY", common::TODAY)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -557,4 +563,125 @@ fn watch_takes_the_output_folders_lock_for_each_build() {
     drop(lock);
     set_foxtrot_amount(&dir, "1_000_000_000");
     wait_for_text(&brief, "3 thefts, $1.");
+}
+
+/// Every entry of the folder, hidden ones too (the lock, any temporary file), with its bytes.
+fn everything(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(out)
+        .expect("out")
+        .map(|e| e.expect("entry").path())
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("read"))
+        })
+        .collect()
+}
+
+/// A template that adds `words` under the built-in brief's Method heading.
+fn method_note(words: &str) -> String {
+    format!(
+        "{{% extends \"builtin/brief.md.tera\" %}}\n{{% block method %}}## Method\n\n{words}\n{{% endblock method %}}\n"
+    )
+}
+
+#[test]
+fn watch_reports_a_template_that_includes_itself_and_goes_on() {
+    let dir = scratch("watch-template-error");
+    common::copy_stats_records(&dir);
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    let template = templates.join("brief.md.tera");
+    std::fs::write(&template, method_note("Our first note.")).expect("write");
+    let mut watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
+    Running::wait(&watch.stdout, |l| l == "built", "first build");
+    let brief = dir.join("output/brief-2024-03.md");
+    let good = std::fs::read_to_string(&brief).expect("brief");
+    assert!(good.contains("Our first note."), "{good}");
+
+    // Once aborted the process with a stack overflow (exit 134), ending the watch.
+    std::fs::copy(
+        fixture("templates-hostile/self-include/brief.md.tera"),
+        &template,
+    )
+    .expect("hostile template");
+    Running::wait(
+        &watch.stderr,
+        |l| {
+            l.contains("template error: templates/brief.md.tera:3: `brief.md.tera` would start itself again")
+        },
+        "the template error, with its template and line",
+    );
+    Running::wait(
+        &watch.stderr,
+        |l| l.contains("the last good brief is kept"),
+        "kept",
+    );
+    assert_eq!(std::fs::read_to_string(&brief).expect("brief"), good);
+    assert!(
+        watch.child.try_wait().expect("status").is_none(),
+        "the watch ended"
+    );
+
+    // The fix is built: the watch went on.
+    std::fs::write(&template, method_note("Our second note.")).expect("fix");
+    Running::wait(&watch.stdout, |l| l == "built", "a rebuild after the fix");
+    let fixed = std::fs::read_to_string(&brief).expect("brief");
+    assert!(fixed.contains("Our second note."), "{fixed}");
+}
+
+#[test]
+fn a_newer_save_abandons_a_build_under_way_which_writes_nothing() {
+    let dir = scratch("watch-abandon");
+    common::copy_stats_records(&dir);
+    // Saves to a template: a record changed after a build read it is caught by the build's
+    // own second reading of the records it cites, which would hide a build that went on.
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("templates");
+    let template = templates.join("brief.md.tera");
+    std::fs::write(&template, method_note("Our first note.")).expect("write");
+    // While this file exists, a build that has read its inputs waits there (a hidden hook,
+    // see `hold_for_tests` in src/cli/build.rs): the overlap does not depend on timing.
+    let hold = scratch("watch-abandon-hold").join("hold");
+    let watch = Running::start_with(
+        &dir,
+        &["watch", "--month", "2024-03", "--format", "md,html"],
+        &[("HEISTBRIEF_TEST_HOLD", &hold)],
+    );
+    Running::wait(&watch.stdout, |l| l == "built", "first build");
+    let out = dir.join("output");
+    let first = everything(&out);
+
+    // A save; its build reads the inputs and is held.
+    std::fs::write(&hold, "").expect("hold");
+    std::fs::write(&template, method_note("Our second note.")).expect("save");
+    Running::wait(
+        &watch.stderr,
+        |l| l == "test hook: held after loading",
+        "the build of the first save, held",
+    );
+    // A newer save while that build is under way.
+    std::fs::write(&template, method_note("Our third note.")).expect("save again");
+    // Without abandoning, the held build would go on to write the second note's brief.
+    let ended = Running::wait(
+        &watch.stdout,
+        |l| l.starts_with("abandoned: ") || l == "built",
+        "the first save's build to end",
+    );
+    assert!(ended.starts_with("abandoned: "), "{ended}");
+    // It wrote nothing: no brief, no temporary file (the newer build is held in its turn).
+    assert_eq!(everything(&out), first, "the abandoned build wrote");
+
+    std::fs::remove_file(&hold).expect("release");
+    Running::wait(&watch.stdout, |l| l == "built", "the newer save's build");
+    let brief = std::fs::read_to_string(out.join("brief-2024-03.md")).expect("brief");
+    assert!(brief.contains("Our third note."), "{brief}");
+    let hidden: Vec<String> = everything(&out)
+        .into_keys()
+        .filter(|name| name.starts_with('.') && name != ".heistbrief.lock")
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
 }

@@ -18,7 +18,8 @@ use crate::write::Outcome;
 use clap::Args;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The most briefs one `build --each` makes: 100 years of months.
 const MAX_EACH_BRIEFS: usize = 1200;
@@ -49,41 +50,82 @@ pub struct BuildArgs {
     pub each: Option<Each>,
 }
 
+/// Why a build ended without its brief: it failed, or `watch` abandoned it for a newer change.
+#[derive(Debug)]
+pub enum Stop {
+    Failed(Failure),
+    /// Stopped at a safe point, having written nothing: its inputs changed after it read them,
+    /// so what it would write is already out of date.
+    Abandoned,
+}
+
+impl From<Failure> for Stop {
+    fn from(failure: Failure) -> Self {
+        Stop::Failed(failure)
+    }
+}
+
+/// Whether a build is still wanted. `watch` counts the changes it sees; a build reads the
+/// count when it starts and is wanted while no change has come since. The build asks at its
+/// safe points (between stages, up to taking the output lock), never inside a renderer, and
+/// once it has the lock it finishes, so a set is never half written.
+#[derive(Clone, Copy, Debug)]
+pub struct Wanted<'a> {
+    /// The count of changes seen, and its value when the build started; `None`: always wanted.
+    changes: Option<(&'a AtomicU64, u64)>,
+}
+
+impl Wanted<'static> {
+    /// A build nothing abandons: `build` itself.
+    pub const ALWAYS: Wanted<'static> = Wanted { changes: None };
+}
+
+impl<'a> Wanted<'a> {
+    /// A build of the inputs as they are now, wanted until `changes` moves on. Taken before
+    /// the build reads anything, so a change it could have missed always abandons it.
+    pub fn until_changed(changes: &'a AtomicU64) -> Self {
+        Wanted {
+            changes: Some((changes, changes.load(Ordering::SeqCst))),
+        }
+    }
+
+    fn still(&self) -> bool {
+        self.changes
+            .is_none_or(|(changes, started)| changes.load(Ordering::SeqCst) == started)
+    }
+
+    /// A safe point: stop here, before anything is written, if a newer change has come.
+    fn check(&self) -> Result<(), Stop> {
+        if self.still() {
+            Ok(())
+        } else {
+            Err(Stop::Abandoned)
+        }
+    }
+}
+
+/// `heistbrief build`: nothing abandons it.
 pub fn run(
     args: &BuildArgs,
     out: &mut dyn std::io::Write,
     verbosity: Verbosity,
 ) -> Result<u8, Failure> {
-    let periods = match args.each {
-        None => vec![args.period.period_or_last_month()?],
-        Some(each) => {
-            let span = args.period.period()?.ok_or_else(|| {
-                Failure::usage(
-                    "--each needs the span to divide: --year, --quarter, or --from with --to",
-                )
-            })?;
-            let periods = span.each(each, super::today()?);
-            if periods.is_empty() {
-                return Err(Failure::usage(format!(
-                    "{} holds no whole {} that has ended; nothing to build",
-                    span.label(),
-                    render::archive::each_name(each)
-                )));
-            }
-            // Every brief is rendered before one is written, so the span is bounded before
-            // anything is read: `--from 0001-01-01` would otherwise hold ~24 000 in memory.
-            if periods.len() > MAX_EACH_BRIEFS {
-                return Err(Failure::usage(format!(
-                    "--each {} from {} to {} makes {} briefs; one build makes at most {MAX_EACH_BRIEFS} (100 years of months): build the span in parts with --from and --to",
-                    render::archive::each_name(each),
-                    span.from,
-                    span.to,
-                    periods.len()
-                )));
-            }
-            periods
-        }
-    };
+    match run_while(args, out, verbosity, Wanted::ALWAYS) {
+        Ok(code) => Ok(code),
+        Err(Stop::Failed(failure)) => Err(failure),
+        // `Wanted::ALWAYS` never abandons; said plainly rather than a panic, should that change.
+        Err(Stop::Abandoned) => Err(Failure::usage("the build was abandoned")),
+    }
+}
+
+/// The build, stopping at its next safe point once it is no longer `wanted`.
+pub fn run_while(
+    args: &BuildArgs,
+    out: &mut dyn std::io::Write,
+    verbosity: Verbosity,
+    wanted: Wanted,
+) -> Result<u8, Stop> {
+    let periods = periods(args)?;
     let started = Instant::now();
     let progress = Progress::start("reading records", verbosity);
     let templates = templates(args.templates.as_deref())?;
@@ -92,6 +134,8 @@ pub fn run(
     // kept light, and those cited are read again whole once the briefs have chosen them.
     let mut loaded = load_clean_with(&args.incidents, crate::load::load_dir_light)?;
     drop(progress);
+    hold_for_tests(wanted);
+    wanted.check()?;
     verbosity.step(
         &format!(
             "read {} from {} and {}",
@@ -134,6 +178,7 @@ pub fn run(
     let cited: std::collections::HashSet<&str> = cited.iter().map(String::as_str).collect();
     crate::load::reread(&mut loaded, &cited, today()?).map_err(Failure::data)?;
     let views = views_of(&loaded.incidents)?;
+    wanted.check()?;
     // The views hold all the briefs need. Only the records they cite are kept (warnings name
     // them), so that rendering a long brief does not add its memory to that of every record.
     loaded.incidents.retain(|i| cited.contains(i.id.as_str()));
@@ -147,8 +192,17 @@ pub fn run(
         started,
     );
     for (period, view) in periods.iter().zip(&views) {
+        wanted.check()?;
         let started = Instant::now();
-        let rendered = render_brief(args, view, &templates, &formats, epoch, &loaded.incidents)?;
+        let rendered = render_brief(
+            args,
+            view,
+            &templates,
+            &formats,
+            epoch,
+            &loaded.incidents,
+            wanted,
+        )?;
         verbosity.step(
             &format!("rendered the brief for {}", view.period.name),
             started,
@@ -167,12 +221,16 @@ pub fn run(
     }
     drop(progress);
     if let (Some(each), Some(span)) = (args.each, args.period.period()?) {
+        wanted.check()?;
         let archive = Archive::new(&span, each, &options.version, archived);
         let md = render::archive::index_markdown(&archive, &templates).map_err(template_failure)?;
         let html = render::archive::index_html(&archive, &templates).map_err(template_failure)?;
         files.push(("index.md".into(), md.into_bytes()));
         files.push(("index.html".into(), html.into_bytes()));
     }
+    // The last safe point: past it the build locks the folder (creating it if need be) and
+    // writes its whole set, however many changes come meanwhile.
+    wanted.check()?;
     // Held until the report is printed: what it says is what the folder holds.
     let folder = lock_output(&args.out)?;
     let written = crate::write::replace_all(&folder, &files).map_err(|e| {
@@ -190,6 +248,41 @@ pub fn run(
         emit(out, &report)?;
     }
     Ok(0)
+}
+
+/// The periods to build: the one asked for (else last month), or with `--each`, each month or
+/// quarter of the span, bounded before anything is read.
+fn periods(args: &BuildArgs) -> Result<Vec<crate::period::Period>, Failure> {
+    Ok(match args.each {
+        None => vec![args.period.period_or_last_month()?],
+        Some(each) => {
+            let span = args.period.period()?.ok_or_else(|| {
+                Failure::usage(
+                    "--each needs the span to divide: --year, --quarter, or --from with --to",
+                )
+            })?;
+            let periods = span.each(each, super::today()?);
+            if periods.is_empty() {
+                return Err(Failure::usage(format!(
+                    "{} holds no whole {} that has ended; nothing to build",
+                    span.label(),
+                    render::archive::each_name(each)
+                )));
+            }
+            // Every brief is rendered before one is written, so the span is bounded before
+            // anything is read: `--from 0001-01-01` would otherwise hold ~24 000 in memory.
+            if periods.len() > MAX_EACH_BRIEFS {
+                return Err(Failure::usage(format!(
+                    "--each {} from {} to {} makes {} briefs; one build makes at most {MAX_EACH_BRIEFS} (100 years of months): build the span in parts with --from and --to",
+                    render::archive::each_name(each),
+                    span.from,
+                    span.to,
+                    periods.len()
+                )));
+            }
+            periods
+        }
+    })
 }
 
 /// The output folder, locked for this build's writing. The lock is taken once everything is
@@ -227,7 +320,8 @@ fn render_brief(
     formats: &[Format],
     epoch: Option<i64>,
     incidents: &[Incident],
-) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    wanted: Wanted,
+) -> Result<Vec<(String, Vec<u8>)>, Stop> {
     use rayon::prelude::*;
     // The formats are independent: render them side by side, the PDF (the longest) first so
     // that it starts at once while the others share the other core.
@@ -236,12 +330,14 @@ fn render_brief(
     let mut rendered: Vec<(Format, Rendered)> = order
         .par_iter()
         .map(|format| {
+            // Each format is a stage: one not yet begun is not begun for an abandoned build.
+            wanted.check()?;
             Ok((
                 *format,
                 render_format(args, view, templates, *format, epoch)?,
             ))
         })
-        .collect::<Result<_, Failure>>()?;
+        .collect::<Result<_, Stop>>()?;
     rendered.sort_by_key(|(format, _)| *format);
     let label = &view.period.label;
     let mut files = Vec::new();
@@ -259,6 +355,24 @@ fn render_brief(
         }
     }
     Ok(files)
+}
+
+/// A hidden hook for the tests of `watch`, not for users: when `HEISTBRIEF_TEST_HOLD` names a
+/// file that exists, a build that has read its inputs says `test hook: held after loading` on
+/// standard error and waits there while the file exists and the build is still wanted. A test
+/// can so hold a build at a known point, save a newer change and see it abandoned, however
+/// fast or loaded the machine is. Without the variable (or the file) it does nothing.
+fn hold_for_tests(wanted: Wanted) {
+    let Some(hold) = std::env::var_os("HEISTBRIEF_TEST_HOLD").map(PathBuf::from) else {
+        return;
+    };
+    if !hold.exists() {
+        return;
+    }
+    let _ = writeln!(std::io::stderr(), "test hook: held after loading");
+    while hold.exists() && wanted.still() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A brief in one format, and the characters its fonts could not draw (the PDF's only).
@@ -444,4 +558,21 @@ fn source_epoch() -> Result<Option<i64>, Failure> {
     chrono::DateTime::from_timestamp(seconds, 0)
         .map(|_| Some(seconds))
         .ok_or_else(|| Failure::usage(format!("SOURCE_DATE_EPOCH={seconds} is out of range")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_is_wanted_until_a_change_comes_and_build_always() {
+        let changes = AtomicU64::new(3);
+        let wanted = Wanted::until_changed(&changes);
+        assert!(wanted.check().is_ok());
+        changes.fetch_add(1, Ordering::SeqCst);
+        assert!(matches!(wanted.check(), Err(Stop::Abandoned)));
+        // A build started after the change is wanted.
+        assert!(Wanted::until_changed(&changes).check().is_ok());
+        assert!(Wanted::ALWAYS.check().is_ok());
+    }
 }
