@@ -7,6 +7,7 @@
 //! byte-identical output.
 
 mod backend;
+mod file;
 mod fonts;
 mod layout;
 mod outline;
@@ -224,19 +225,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     outline::add(&mut lopdf, &laid.headings);
     structure::add(&mut lopdf, &laid.structure, &annotations, &metadata);
     deterministic(&mut lopdf, &style.organisation);
-    let mut bytes = Vec::new();
-    // The structure tree is thousands of small dictionaries: in object streams they are
-    // deflated together, which keeps a tagged brief about the size of an untagged one.
-    let save = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .max_objects_per_stream(200)
-        .compression_level(COMPRESSION_LEVEL)
-        .build();
-    lopdf
-        .save_with_options(&mut bytes, save)
-        .map_err(PdfError::document("the file"))?;
-    stamp_id(&mut bytes);
+    let bytes = file::write(&lopdf, COMPRESSION_LEVEL);
     rayon::spawn(move || drop(lopdf));
     Ok(Pdf {
         bytes,
@@ -273,8 +262,9 @@ fn describe(destinations: &HashMap<&str, String>, target: &str) -> String {
     }
 }
 
-/// Makes the document's bytes a function of its content: printpdf draws a random document id,
-/// and claims PDF/X conformance the file does not have.
+/// Makes the document a function of its content (printpdf draws a random document id, which
+/// [`file::write`] replaces with a digest) and drops the PDF/X conformance printpdf claims and
+/// the file does not have.
 ///
 /// The organisation, when set, goes into the information dictionary as `/Company`, the key
 /// office suites write and document managers show.
@@ -294,10 +284,6 @@ fn deterministic(doc: &mut lopdf::Document, organisation: &str) {
         catalog.remove(b"OutputIntents");
     }
     compress(doc);
-    // A placeholder of the id's length; `stamp_id` writes the digest of the saved file into
-    // it, so the file is written once rather than once to hash and once to keep.
-    let id = Object::String(ID_PLACEHOLDER.to_vec(), lopdf::StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 }
 
 /// Registers the logo under a fixed name and returns the operation that draws it `height`
@@ -330,9 +316,7 @@ fn logo_op(doc: &mut PdfDocument, logo: &style::Logo, height: f32, at: (f32, f32
 /// Deflates every stream not yet filtered (page contents, font programs, ToUnicode maps), side
 /// by side: the streams are independent, and the other formats are done by now.
 fn compress(doc: &mut lopdf::Document) {
-    use flate2::{Compression, write::ZlibEncoder};
     use rayon::prelude::*;
-    use std::io::Write;
     let mut streams: Vec<&mut lopdf::Stream> = doc
         .objects
         .values_mut()
@@ -346,11 +330,8 @@ fn compress(doc: &mut lopdf::Document) {
         })
         .collect();
     streams.par_iter_mut().for_each(|stream| {
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL));
-        if encoder.write_all(&stream.content).is_ok()
-            && let Ok(deflated) = encoder.finish()
-            && deflated.len() < stream.content.len()
-        {
+        let deflated = file::deflate(&stream.content, COMPRESSION_LEVEL);
+        if !deflated.is_empty() && deflated.len() < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(deflated);
         }
@@ -359,28 +340,3 @@ fn compress(doc: &mut lopdf::Document) {
 
 /// zlib's level: 6 is its default.
 const COMPRESSION_LEVEL: u32 = 6;
-
-const ID_PLACEHOLDER: [u8; 16] = [0; 16];
-
-/// Replaces the placeholder id in the trailer (the last two occurrences: the trailer comes
-/// last) with the digest of the file as saved with the placeholder.
-fn stamp_id(bytes: &mut [u8]) {
-    let placeholder = format!("<{}>", "00".repeat(ID_PLACEHOLDER.len()));
-    let digest: String = crate::digest::fingerprint(bytes)
-        .to_be_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let stamped = format!("<{digest}>");
-    let mut end = bytes.len();
-    for _ in 0..2 {
-        let Some(at) = bytes[..end]
-            .windows(placeholder.len())
-            .rposition(|w| w == placeholder.as_bytes())
-        else {
-            return;
-        };
-        bytes[at..at + stamped.len()].copy_from_slice(stamped.as_bytes());
-        end = at;
-    }
-}
