@@ -116,7 +116,11 @@ format=human
 [ "${GITHUB_ACTIONS:-}" = true ] && format=github
 status=0
 "$bin" check --format "$format" || status=$?
-[ "$status" -eq 0 ] || die "the records have problems (above); nothing built" "$status"
+case "$status" in
+  0) ;;
+  1) die "the records have problems (above); nothing built" 1 ;;
+  *) die "heistbrief check could not run (above); nothing built" "$status" ;;
+esac
 
 # The archive starts in January of the first record's year (of the month's own year, if that
 # is earlier or there are no records). `list` sorts by date; its CSV's second field is the date.
