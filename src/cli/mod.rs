@@ -23,10 +23,15 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// `heistbrief --version`: the package version and, when the build knew it, the commit
+/// (`0.1.0 (abc1234)`; see build.rs). Briefs print the package version alone.
+pub const LONG_VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), env!("HEISTBRIEF_VERSION_SUFFIX"));
+
 #[derive(Debug, Parser)]
 #[command(
     name = "heistbrief",
-    version,
+    version = LONG_VERSION,
     about = "Sourced records of North Korea-attributed crypto thefts, turned into policy briefs"
 )]
 pub struct Cli {
