@@ -37,7 +37,7 @@ pub fn write(doc: &Document, compression: u32) -> Vec<u8> {
         match object {
             Object::Stream(_) => {
                 entries[id as usize] = Entry::At(out.len());
-                let _ = write!(out, "{id} 0 obj\n");
+                let _ = writeln!(out, "{id} 0 obj");
                 serialise(object, &mut out);
                 out.extend_from_slice(b"\nendobj\n");
             }
@@ -74,9 +74,9 @@ pub fn write(doc: &Document, compression: u32) -> Vec<u8> {
             entries[*id as usize] = Entry::In(stream_id, index as u16);
         }
         entries.push(Entry::At(out.len()));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "{stream_id} 0 obj\n<</Type /ObjStm /N {} /First {first} /Filter /FlateDecode /Length {}>>stream\n",
+            "{stream_id} 0 obj\n<</Type /ObjStm /N {} /First {first} /Filter /FlateDecode /Length {}>>stream",
             chunk.len(),
             data.len()
         );
@@ -119,13 +119,13 @@ pub fn write(doc: &Document, compression: u32) -> Vec<u8> {
             serialise(value, &mut out);
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        " /ID [<{id}> <{id}>] /Filter /FlateDecode /Length {}>>stream\n",
+        " /ID [<{id}> <{id}>] /Filter /FlateDecode /Length {}>>stream",
         rows.len()
     );
     out.extend_from_slice(&rows);
-    let _ = write!(out, "\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n");
+    let _ = writeln!(out, "\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF");
     out
 }
 
