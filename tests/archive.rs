@@ -30,15 +30,17 @@ fn each_month_of_a_year_gets_a_brief_and_a_line_in_the_index() {
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Period") && !l.starts_with("| ---"))
         .collect();
     assert_eq!(rows.len(), 12, "{index}");
+    // Newest first: December heads the list, March is tenth.
+    assert!(rows[0].starts_with("| December 2024 |"), "{}", rows[0]);
     assert_eq!(
-        rows[2],
+        rows[9],
         "| March 2024 | 3 | $70 million | Fixture Delta, Fixture Echo, Fixture Foxtrot | $147.5 million | [HTML](brief-2024-03.html) · [Markdown](brief-2024-03.md) |"
     );
     // April has no theft but laundering of an earlier one.
     assert!(
-        rows[3].starts_with("| April 2024 | 0 | $0 |  | $10 million |"),
+        rows[8].starts_with("| April 2024 | 0 | $0 |  | $10 million |"),
         "{}",
-        rows[3]
+        rows[8]
     );
     let html = read(&out.join("index.html"));
     assert!(
@@ -72,6 +74,10 @@ fn a_rerun_rewrites_only_the_briefs_an_edit_changes() {
     ];
     let first = build(&dir, &out, &args);
     assert_eq!(first.code, 0, "{}", first.stderr);
+    // A span given by its dates is named by them, as a brief names its period.
+    assert!(read(&out.join("index.md")).starts_with(
+        "# North Korea-attributed crypto thefts: quarterly briefs, 1 January 2023 to 31 December 2024\n"
+    ));
     assert!(
         first.stdout.lines().all(|l| l.starts_with("wrote ")),
         "{}",

@@ -42,7 +42,10 @@ pub struct BriefFile {
 }
 
 impl Archive {
-    pub fn new(span: &Period, each: Each, version: &str, briefs: Vec<ArchivedBrief>) -> Self {
+    /// The index of `briefs` (given in date order), listed newest first: a reader of an
+    /// archive comes for the latest brief.
+    pub fn new(span: &Period, each: Each, version: &str, mut briefs: Vec<ArchivedBrief>) -> Self {
+        briefs.reverse();
         let adjective = match each {
             Each::Month => "monthly",
             Each::Quarter => "quarterly",
@@ -50,7 +53,7 @@ impl Archive {
         Archive {
             title: format!(
                 "North Korea-attributed crypto thefts: {adjective} briefs, {}",
-                span.label()
+                super::view::period_name(*span)
             ),
             span: format!(
                 "{} to {}",
