@@ -36,18 +36,7 @@ fn leftovers(out: &Path) -> Vec<String> {
 fn variant(name: &str, amount: &str) -> PathBuf {
     let dir = scratch(name);
     common::copy_stats_records(&dir);
-    let record = dir.join("incidents/2024/2024-03-20-foxtrot.toml");
-    let text = common::read(&record);
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("amount_usd"))
-        .expect("amount line")
-        .to_owned();
-    std::fs::write(
-        &record,
-        text.replace(&line, &format!("amount_usd = {amount}")),
-    )
-    .expect("edit");
+    common::set_foxtrot_amount(&dir, amount);
     dir
 }
 

@@ -43,22 +43,7 @@ fn build_march_in(dir: &Path, extra: &[&str]) -> (common::Run, std::path::PathBu
     (heistbrief(dir, &args), out)
 }
 
-fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
-    let mut command = Command::new(name);
-    command.args(args).arg(pdf);
-    if name == "pdftotext" {
-        command.arg("-"); // to standard output
-    }
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs (.ci/run installs poppler-utils and qpdf): {e}"));
-    assert!(
-        output.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::pdf_tool as tool;
 
 /// pdftotext's text with line breaks and spaces removed, so a URL wrapped across lines is whole.
 fn squeezed(text: &str) -> String {

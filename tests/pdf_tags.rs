@@ -7,22 +7,7 @@ use common::{TODAY, heistbrief, repo_root, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
-    let mut command = Command::new(name);
-    command.args(args).arg(pdf);
-    if name == "pdftotext" {
-        command.arg("-");
-    }
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs (.ci/run installs poppler-utils and qpdf): {e}"));
-    assert!(
-        output.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::pdf_tool as tool;
 
 /// The document's objects as qpdf writes them uncompressed, one key per line.
 fn plain(pdf: &Path) -> String {

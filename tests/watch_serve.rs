@@ -447,22 +447,6 @@ fn serve_refuses_a_missing_folder() {
     );
 }
 
-/// Sets the March 2024 theft's amount in a copy of the `stats` records.
-fn set_foxtrot_amount(dir: &Path, amount: &str) {
-    let record = dir.join("incidents/2024/2024-03-20-foxtrot.toml");
-    let text = std::fs::read_to_string(&record).expect("record");
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("amount_usd"))
-        .expect("amount line")
-        .to_owned();
-    std::fs::write(
-        &record,
-        text.replace(&line, &format!("amount_usd = {amount}")),
-    )
-    .expect("edit");
-}
-
 /// Waits (up to 30 s) until the file holds `wanted`: a rebuild has happened.
 fn wait_for_text(path: &Path, wanted: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
@@ -498,7 +482,7 @@ fn watch_follows_an_incidents_folder_moved_away_and_back_or_replaced() {
     );
     std::fs::rename(&away, &incidents).expect("move back");
     Running::wait(&watch.stdout, |l| l == "built", "a rebuild once it is back");
-    set_foxtrot_amount(&dir, "1_000_000_000");
+    common::set_foxtrot_amount(&dir, "1_000_000_000");
     wait_for_text(&brief, "3 thefts, $1.");
 
     // Deleted and copied again: a new folder under the old name.
@@ -510,7 +494,7 @@ fn watch_follows_an_incidents_folder_moved_away_and_back_or_replaced() {
     );
     common::copy_stats_records(&dir);
     wait_for_text(&brief, "3 thefts, $70 million");
-    set_foxtrot_amount(&dir, "2_000_000_000");
+    common::set_foxtrot_amount(&dir, "2_000_000_000");
     wait_for_text(&brief, "3 thefts, $2.");
 }
 
@@ -561,7 +545,7 @@ fn watch_takes_the_output_folders_lock_for_each_build() {
     let brief = out.join("brief-2024-03.md");
     assert!(!brief.exists(), "written while another held the lock");
     drop(lock);
-    set_foxtrot_amount(&dir, "1_000_000_000");
+    common::set_foxtrot_amount(&dir, "1_000_000_000");
     wait_for_text(&brief, "3 thefts, $1.");
 }
 

@@ -98,3 +98,38 @@ pub fn copy_stats_records(dir: &Path) {
         }
     }
 }
+
+/// Sets the amount of the `stats` fixture's March 2024 theft in a copy of its records in `dir`
+/// (see [`copy_stats_records`]).
+pub fn set_foxtrot_amount(dir: &Path, amount: &str) {
+    let record = dir.join("incidents/2024/2024-03-20-foxtrot.toml");
+    let text = read(&record);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("amount_usd"))
+        .expect("amount line")
+        .to_owned();
+    std::fs::write(
+        &record,
+        text.replace(&line, &format!("amount_usd = {amount}")),
+    )
+    .expect("edit");
+}
+
+/// Runs one of poppler's or qpdf's tools on `pdf` (pdftotext to standard output); its output.
+pub fn pdf_tool(name: &str, args: &[&str], pdf: &Path) -> String {
+    let mut command = Command::new(name);
+    command.args(args).arg(pdf);
+    if name == "pdftotext" {
+        command.arg("-"); // to standard output
+    }
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (.ci/run installs poppler-utils and qpdf): {e}"));
+    assert!(
+        output.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

@@ -3,7 +3,9 @@
 //! alone. Coordinates here are points from the page's top-left corner; drawing flips them.
 
 use super::fonts::{Face, Fonts};
+use super::lines::{self, Piece};
 use super::page::PageOps;
+use super::paginate;
 use super::tags::{Element, ElementId, Mark, Role, Tree};
 use crate::render::document::{Block, Link, Run, Style};
 use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
@@ -92,21 +94,6 @@ struct TablePlan {
     pad: f32,
 }
 
-impl TablePlan {
-    fn height(&self) -> f32 {
-        self.header.0 + self.rows.iter().map(|(h, _)| h).sum::<f32>()
-    }
-}
-
-/// A paragraph of this many lines or fewer (a source entry with its wrapped URL) is never split.
-const SHORT_PARAGRAPH: usize = 4;
-
-/// How many of a paragraph's first lines must share a page: all of a short one, two of a longer
-/// one.
-fn kept_together(lines: usize) -> usize {
-    if lines <= SHORT_PARAGRAPH { lines } else { 2 }
-}
-
 /// Blocks with each details section opened, as print has it: its summary as a paragraph, then
 /// its blocks (a summary that introduces a table then keeps with it).
 fn open_details(blocks: &[Block]) -> Vec<std::borrow::Cow<'_, Block>> {
@@ -136,21 +123,6 @@ fn open_details(blocks: &[Block]) -> Vec<std::borrow::Cow<'_, Block>> {
 fn fit((w, h): (f32, f32), width: f32, most: f32) -> (f32, f32, f32) {
     let scale = (width / w).min(most / h).max(0.0);
     (w * scale, h * scale, scale)
-}
-
-/// A word or a space, in one style: what a line is made of.
-#[derive(Clone, Debug)]
-struct Piece {
-    text: String,
-    face: Face,
-    size: f32,
-    link: Option<String>,
-    /// Which link of the document the piece belongs to: the words of one link, however many
-    /// lines they take, make one `Link` element.
-    link_key: usize,
-    anchor: Option<String>,
-    space: bool,
-    width: f32,
 }
 
 /// Consecutive words of a line drawn with one text operation.
@@ -405,7 +377,9 @@ impl<'f> Layout<'f> {
                         }
                         _ => None,
                     };
-                    let kept = first_lines.as_ref().map_or(1, |l| kept_together(l.len()));
+                    let kept = first_lines
+                        .as_ref()
+                        .map_or(1, |l| paginate::kept_together(l.len()));
                     self.need(body * 1.45 * kept as f32);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
@@ -629,18 +603,7 @@ impl<'f> Layout<'f> {
         while drawn < lines.len() {
             let rest = lines.len() - drawn;
             let fits = (self.room() / leading).floor().max(0.0) as usize;
-            let take = if rest <= fits {
-                rest
-            } else if self.y <= self.g.top {
-                // A fresh page that cannot hold it all: fill it.
-                fits.max(1)
-            } else if rest <= SHORT_PARAGRAPH || fits < 2 {
-                // Neither a short paragraph split nor one line left alone at the bottom.
-                0
-            } else {
-                // Two lines at least carry over: no single line alone at the top.
-                fits.min(rest - 2)
-            };
+            let take = paginate::lines_here(rest, fits, self.y <= self.g.top);
             for line in &lines[drawn..drawn + take] {
                 self.line(line, indent, leading, INK, Alignment::Left, width);
             }
@@ -724,62 +687,7 @@ impl<'f> Layout<'f> {
             }
             flush(&mut word, false, &mut pieces);
         }
-        // Lines break only at spaces: a word split across runs ("Bridge" then ",") stays whole.
-        let mut groups: Vec<Vec<Piece>> = Vec::new();
-        let mut fresh = true;
-        for piece in pieces {
-            if piece.space {
-                groups.push(vec![piece]);
-                fresh = true;
-            } else if fresh {
-                groups.push(vec![piece]);
-                fresh = false;
-            } else if let Some(last) = groups.last_mut() {
-                last.push(piece);
-            }
-        }
-        let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
-        let mut used = 0.0;
-        for group in groups {
-            let group_width: f32 = group.iter().map(|p| p.width).sum();
-            let Some(line) = lines.last_mut() else { break };
-            if group.first().is_some_and(|p| p.space) {
-                if !line.is_empty() {
-                    used += group_width;
-                    line.extend(group);
-                }
-                continue;
-            }
-            if used + group_width > width && !line.is_empty() {
-                // The space the line breaks at stays, as wide as nothing: it keeps the last
-                // word of one line apart from the first of the next in the text itself.
-                for piece in line.iter_mut().rev().take_while(|p| p.space) {
-                    piece.width = 0.0;
-                }
-                lines.push(Vec::new());
-                used = 0.0;
-            }
-            for piece in group {
-                // A word longer than the line (a URL) is cut where it reaches the edge.
-                let mut piece = piece;
-                // `nth(1)`, not a count: a count per cut made a long word quadratic.
-                while used + piece.width > width && piece.text.chars().nth(1).is_some() {
-                    let (head, tail) = self.cut(&piece, width - used);
-                    if let Some(line) = lines.last_mut() {
-                        line.push(head);
-                    }
-                    lines.push(Vec::new());
-                    used = 0.0;
-                    piece = tail;
-                }
-                used += piece.width;
-                if let Some(line) = lines.last_mut() {
-                    line.push(piece);
-                }
-            }
-        }
-        lines.retain(|l| !l.is_empty());
-        lines
+        lines::fill(pieces, width, |piece, room| self.cut(piece, room))
     }
 
     /// Splits a piece so its head fits `room` points (at least one character).
@@ -1051,23 +959,7 @@ impl<'f> Layout<'f> {
                 }
             }
         }
-        let widths: Vec<f32> = if natural.iter().sum::<f32>() <= available {
-            natural.clone()
-        } else {
-            let floor: f32 = minimum.iter().sum();
-            let spare = (available - floor).max(0.0);
-            let wants: Vec<f32> = natural
-                .iter()
-                .zip(&minimum)
-                .map(|(n, m)| (n - m).max(0.0))
-                .collect();
-            let total_wants: f32 = wants.iter().sum::<f32>().max(1.0);
-            minimum
-                .iter()
-                .zip(&wants)
-                .map(|(m, w)| m + spare * w / total_wants)
-                .collect()
-        };
+        let widths = paginate::column_widths(&natural, &minimum, available);
         let layout_row = |this: &mut Self, row: &[Vec<Run>], face: Face| -> Vec<Vec<Vec<Piece>>> {
             (0..columns)
                 .map(|c| {
@@ -1097,17 +989,11 @@ impl<'f> Layout<'f> {
         }
     }
 
-    /// How much room a table needs to start here: all of it when it fits on a page and less
-    /// than half of it would fit in `room` (rather than a header and a row or two stranded at
-    /// the foot of a page), else its header and first two rows.
+    /// How much room a table needs to start here ([`paginate::table_start`]).
     fn table_start(&self, plan: &TablePlan, room: f32) -> f32 {
-        let whole = plan.height();
+        let rows: Vec<f32> = plan.rows.iter().map(|(h, _)| *h).collect();
         let page = self.g.height - self.g.top - self.g.bottom;
-        if whole <= page && room < whole / 2.0 {
-            whole
-        } else {
-            plan.header.0 + plan.rows.iter().take(2).map(|(h, _)| h).sum::<f32>()
-        }
+        paginate::table_start(plan.header.0, &rows, room, page)
     }
 
     /// A table: rows never split, the header repeated at the top of every page it reaches.

@@ -10,8 +10,10 @@ mod backend;
 mod file;
 mod fonts;
 mod layout;
+mod lines;
 mod outline;
 mod page;
+mod paginate;
 mod structure;
 mod tags;
 
