@@ -3,12 +3,11 @@
 //! alone. Coordinates here are points from the page's top-left corner; drawing flips them.
 
 use super::fonts::{Face, Fonts};
+use super::frame::{Area, Frame, Item, Sequence};
 use super::lines::{self, Piece};
-use super::page::PageOps;
 use super::paginate;
 use super::tags::{Element, ElementId, Mark, Role, Tree};
 use crate::render::document::{Block, Link, Run, Style};
-use printpdf::{Color, Line, LinePoint, Op, Point, Pt, Rect, Rgb};
 use pulldown_cmark::Alignment;
 use std::collections::HashMap;
 
@@ -50,20 +49,11 @@ const INK: (f32, f32, f32) = (0.11, 0.11, 0.12);
 const MUTED: (f32, f32, f32) = (0.33, 0.33, 0.33);
 const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
 
-fn colour((r, g, b): (f32, f32, f32)) -> Color {
-    Color::Rgb(Rgb {
-        r,
-        g,
-        b,
-        icc_profile: None,
-    })
-}
-
 /// A link to place once pages are known: a rectangle (PDF coordinates) on a page, and where it
 /// goes.
 pub struct PendingLink {
     pub page: usize,
-    pub rect: Rect,
+    pub rect: Area,
     pub target: String,
     /// The `Link` element the annotation belongs to.
     pub element: ElementId,
@@ -73,7 +63,7 @@ pub struct PendingLink {
 /// heading landed.
 #[derive(Default)]
 pub struct Laid {
-    pub pages: Vec<PageOps>,
+    pub pages: Vec<Frame>,
     pub links: Vec<PendingLink>,
     /// Anchor id → (page, PDF y of the top of its line), where it first appears. A map: a long
     /// brief has thousands of anchors and tens of thousands of links to them.
@@ -161,8 +151,6 @@ pub struct Layout<'f> {
     laid: Laid,
     /// Distance from the top of the current page to where the next line starts.
     y: f32,
-    /// The first chart that could not be drawn: the PDF fails with it once laid out.
-    failed: Option<crate::render::charts::ChartError>,
     tree: Tree,
     /// Text drawn now is page furniture (a table header repeated on a new page), whatever
     /// element is open.
@@ -180,11 +168,10 @@ impl<'f> Layout<'f> {
             charts,
             g,
             laid: Laid {
-                pages: vec![PageOps::default()],
+                pages: vec![Frame::default()],
                 ..Laid::default()
             },
             y,
-            failed: None,
             tree: Tree::default(),
             furniture: false,
             link_elements: HashMap::new(),
@@ -201,14 +188,10 @@ impl<'f> Layout<'f> {
     }
 
     /// The laid-out pages, or the first chart that could not be drawn.
-    pub fn finish(mut self) -> Result<Laid, crate::render::charts::ChartError> {
-        match self.failed {
-            Some(e) => Err(e),
-            None => {
-                self.laid.structure = self.tree.finished();
-                Ok(self.laid)
-            }
-        }
+    /// The laid-out pages and the structure tree.
+    pub fn finish(mut self) -> Laid {
+        self.laid.structure = self.tree.finished();
+        self.laid
     }
 
     /// Makes what is drawn next on `page` part of `mark`: a new marked-content sequence when it
@@ -219,19 +202,28 @@ impl<'f> Layout<'f> {
         } else {
             mark
         };
-        let Some(ops) = self.laid.pages.get_mut(page) else {
-            return;
-        };
-        if ops.mark() == Some(mark) {
+        if self
+            .laid
+            .pages
+            .get(page)
+            .is_none_or(|frame| frame.mark() == Some(mark))
+        {
             return;
         }
-        match mark {
-            Mark::Content(element) => {
-                let mcid = self.tree.content(element, page);
-                let role = self.tree.role(element).unwrap_or(Role::P);
-                ops.begin(mark, role.name(), mcid);
-            }
-            Mark::Artifact | Mark::Pagination => ops.begin(mark, "Artifact", 0),
+        let sequence = match mark {
+            Mark::Content(element) => Sequence {
+                mark,
+                role: self.tree.role(element).unwrap_or(Role::P),
+                mcid: self.tree.content(element, page),
+            },
+            Mark::Artifact | Mark::Pagination => Sequence {
+                mark,
+                role: Role::P,
+                mcid: 0,
+            },
+        };
+        if let Some(frame) = self.laid.pages.get_mut(page) {
+            frame.begin(sequence);
         }
     }
 
@@ -259,7 +251,7 @@ impl<'f> Layout<'f> {
     }
 
     fn new_page(&mut self) {
-        self.laid.pages.push(PageOps::default());
+        self.laid.pages.push(Frame::default());
         self.y = self.g.top;
     }
 
@@ -427,11 +419,14 @@ impl<'f> Layout<'f> {
                 self.table(align, &plan, indent);
             }
             Block::Figure { file, alt } => {
-                match self.charts.iter().find(|c| &c.file == file) {
-                    Some(chart)
-                        if !matches!(chart.drawing, crate::render::charts::Drawing::Nothing) =>
+                match self.charts.iter().position(|c| &c.file == file) {
+                    Some(index)
+                        if !matches!(
+                            self.charts[index].drawing,
+                            crate::render::charts::Drawing::Nothing
+                        ) =>
                     {
-                        self.figure(chart, alt, indent)
+                        self.figure(index, alt, indent)
                     }
                     // Not one of our charts: its text alternative stands in, as in the HTML.
                     _ => {
@@ -521,7 +516,8 @@ impl<'f> Layout<'f> {
     /// services) is scaled down to the page's text area, so nothing is drawn under the footer.
     /// `alt` is the figure's text alternative as the template wrote it (the chart's own when
     /// the template gives none), as the HTML's figure has it.
-    fn figure(&mut self, chart: &crate::render::charts::Chart, alt: &str, indent: f32) {
+    fn figure(&mut self, index: usize, alt: &str, indent: f32) {
+        let chart = &self.charts[index];
         let (w, h) = chart.drawing.size();
         let caption = self.g.body * 0.85;
         let (width, height, scale) = fit(
@@ -549,35 +545,29 @@ impl<'f> Layout<'f> {
             ],
         );
         self.enter(page, Mark::Content(element));
-        let page_height = self.g.height;
-        let fonts = self.fonts;
-        let mut ops = Vec::new();
-        {
-            use plotters::prelude::IntoDrawingArea;
-            let backend = super::backend::PdfBackend::new(
-                fonts,
-                (w, h),
+        self.draw(
+            page,
+            Item::Chart {
+                index,
+                left,
+                top,
                 scale,
-                (left, top),
-                page_height,
-                &mut ops,
-            );
-            let root = backend.into_drawing_area();
-            if let Err(e) = chart.drawing.draw(&root) {
-                self.failed.get_or_insert(e);
-            }
-        }
-        if let Some(page) = self.laid.pages.last_mut() {
-            page.extend(ops);
-        }
+            },
+        );
         self.tree.close(element);
         self.enter(page, Mark::Artifact);
-        if let Some(page) = self.laid.pages.last_mut() {
-            page.extend(super::backend::frame(left, top, width, height, page_height));
-        }
+        self.draw(
+            page,
+            Item::Frame {
+                left,
+                top,
+                width,
+                height,
+            },
+        );
         self.y += height + caption * 0.4;
         let runs = vec![Run {
-            text: chart.title.clone(),
+            text: self.charts[index].title.clone(),
             style: Style::default(),
             link: None,
             anchor: None,
@@ -798,7 +788,7 @@ impl<'f> Layout<'f> {
             }
             match (&piece.link, &mut link) {
                 (Some(_), Some((open, key))) if *key == piece.link_key => {
-                    open.rect.width = Pt(x + piece.width - open.rect.x.0);
+                    open.rect.width = x + piece.width - open.rect.x;
                 }
                 (target, _) => {
                     self.push_link(link.take());
@@ -808,13 +798,11 @@ impl<'f> Layout<'f> {
                         .map(|target| {
                             let area = PendingLink {
                                 page,
-                                rect: Rect {
-                                    x: Pt(x),
-                                    y: Pt(self.g.height - baseline - piece.size * 0.25),
-                                    width: Pt(piece.width),
-                                    height: Pt(piece.size * 1.05),
-                                    mode: None,
-                                    winding_order: None,
+                                rect: Area {
+                                    x,
+                                    y: self.g.height - baseline - piece.size * 0.25,
+                                    width: piece.width,
+                                    height: piece.size * 1.05,
                                 },
                                 target: target.clone(),
                                 // Known once the link's words are drawn.
@@ -873,11 +861,22 @@ impl<'f> Layout<'f> {
         mark: Mark,
     ) {
         self.enter(page, mark);
-        let drawn =
-            self.fonts
-                .text_ops(text, face, size, (x, self.g.height - baseline), colour(ink));
-        if let Some(ops) = self.laid.pages.get_mut(page) {
-            ops.extend(drawn);
+        self.draw(
+            page,
+            Item::Text {
+                text: text.to_owned(),
+                face,
+                size,
+                x,
+                baseline,
+                colour: ink,
+            },
+        );
+    }
+
+    fn draw(&mut self, page: usize, item: Item) {
+        if let Some(frame) = self.laid.pages.get_mut(page) {
+            frame.draw(item);
         }
     }
 
@@ -902,27 +901,17 @@ impl<'f> Layout<'f> {
         thickness: f32,
         ink: (f32, f32, f32),
     ) {
-        let height = self.g.height;
         // Rules are decoration, never text.
         self.enter(page, Mark::Artifact);
-        let Some(ops) = self.laid.pages.get_mut(page) else {
-            return;
-        };
-        let point = |(x, y): (f32, f32)| LinePoint {
-            p: Point {
-                x: Pt(x),
-                y: Pt(height - y),
+        self.draw(
+            page,
+            Item::Line {
+                from,
+                to,
+                thickness,
+                colour: ink,
             },
-            bezier: false,
-        };
-        ops.push(Op::SetOutlineColor { col: colour(ink) });
-        ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![point(from), point(to)],
-                is_closed: false,
-            },
-        });
+        );
     }
 
     /// A table's columns sized to their content within the text width, and its cells wrapped.
@@ -1115,6 +1104,7 @@ impl<'f> Layout<'f> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::frame::Entry;
     use super::*;
 
     fn lay_out(markdown: &str) -> Laid {
@@ -1122,23 +1112,15 @@ mod tests {
         let geometry = Geometry::new(&super::super::style::Style::default());
         let mut layout = Layout::new(&fonts, geometry, &[]);
         layout.blocks(&crate::render::document::blocks(markdown));
-        layout.finish().expect("the charts draw")
+        layout.finish()
     }
 
     fn shown_texts(laid: &Laid) -> Vec<String> {
         laid.pages
             .iter()
-            .flat_map(|page| page.ops())
-            .filter_map(|op| match op {
-                Op::ShowText { items } => Some(
-                    items
-                        .iter()
-                        .filter_map(|i| match i {
-                            printpdf::TextItem::Text(t) => Some(t.as_str()),
-                            _ => None,
-                        })
-                        .collect(),
-                ),
+            .flat_map(|page| page.items())
+            .filter_map(|item| match item {
+                Item::Text { text, .. } => Some(text.clone()),
                 _ => None,
             })
             .collect()
@@ -1212,19 +1194,15 @@ mod tests {
     /// `Artifact` and `Pagination` for the others.
     fn marks(laid: &Laid, page: usize) -> Vec<String> {
         laid.pages[page]
-            .ops()
+            .entries
             .iter()
-            .filter_map(|op| match op {
-                Op::BeginMarkedContentWithProperties { tag, properties } => {
-                    Some(match properties {
-                        printpdf::DictItem::Dict { map } if map.contains_key("Type") => {
-                            "Pagination".to_owned()
-                        }
-                        _ => tag.clone(),
-                    })
-                }
-                Op::BeginMarkedContent { tag } => Some(tag.clone()),
-                _ => None,
+            .filter_map(|entry| match entry {
+                Entry::Begin(sequence) => Some(match sequence.mark {
+                    Mark::Content(_) => sequence.role.name().to_owned(),
+                    Mark::Artifact => "Artifact".to_owned(),
+                    Mark::Pagination => "Pagination".to_owned(),
+                }),
+                Entry::Draw(_) => None,
             })
             .collect()
     }
@@ -1240,19 +1218,12 @@ mod tests {
             Some("Pagination"),
             "{second:?}"
         );
+        assert!(second.iter().any(|m| m == "TD"), "{second:?}");
         let header_cells = laid.structure.iter().filter(|e| e.role == Role::TH).count();
         assert_eq!(header_cells, 2, "the header is in the tree once");
-        // No content outside a marked sequence: every text object sits inside one.
-        let mut open = 0;
-        for op in laid.pages[1].ops() {
-            match op {
-                Op::BeginMarkedContent { .. } | Op::BeginMarkedContentWithProperties { .. } => {
-                    open += 1
-                }
-                Op::EndMarkedContent => open -= 1,
-                Op::StartTextSection | Op::DrawLine { .. } => assert_eq!(open, 1, "{op:?}"),
-                _ => {}
-            }
+        // Nothing is drawn outside a marked sequence: every page begins with one.
+        for page in &laid.pages {
+            assert!(matches!(page.entries.first(), Some(Entry::Begin(_)) | None));
         }
     }
 
@@ -1272,9 +1243,9 @@ mod tests {
         let size = Geometry::new(&super::super::style::Style::default()).body;
         let expected = fonts.width("the FBI's statement", Face::Regular, size);
         assert!(
-            (link.rect.width.0 - expected).abs() < 0.01,
+            (link.rect.width - expected).abs() < 0.01,
             "{} vs {expected}",
-            link.rect.width.0
+            link.rect.width
         );
     }
 }

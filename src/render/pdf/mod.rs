@@ -7,8 +7,10 @@
 //! byte-identical output.
 
 mod backend;
+mod draw;
 mod file;
 mod fonts;
+mod frame;
 mod layout;
 mod lines;
 mod outline;
@@ -25,7 +27,6 @@ use super::view::Brief;
 use super::{Format, markdown};
 use fonts::Fonts;
 use layout::{Geometry, Layout};
-use page::PageOps;
 use printpdf::{Op, PdfDocument, PdfPage, PdfSaveOptions, Pt};
 use std::collections::HashMap;
 use std::fmt;
@@ -126,7 +127,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     });
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
-    let laid = layout.finish().map_err(PdfError::Chart)?;
+    let laid = layout.finish();
     // Each stage's input is let go as soon as the next stage holds the document: a long
     // brief's text, its laid-out pages and printpdf's copy of them are each tens of megabytes.
     drop(blocks);
@@ -168,7 +169,12 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         lang: &style.lang,
     };
 
-    let mut pages: Vec<Vec<Op>> = laid.pages.into_iter().map(PageOps::into_ops).collect();
+    let mut pages: Vec<Vec<Op>> = laid
+        .pages
+        .iter()
+        .map(|frame| draw::page(frame, &fonts, &brief.charts, height))
+        .collect::<Result<_, _>>()
+        .map_err(PdfError::Chart)?;
     if let Some((logo, logo_height, top)) = logo_place
         && let Some(first) = pages.first_mut()
     {
@@ -199,7 +205,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
             let r = &link.rect;
             Some(structure::Annotation {
                 page: link.page,
-                rect: [r.x.0, r.y.0, r.x.0 + r.width.0, r.y.0 + r.height.0],
+                rect: [r.x, r.y, r.x + r.width, r.y + r.height],
                 description: describe(&destinations, &link.target),
                 action,
             })

@@ -21,11 +21,6 @@ pub struct PageOps {
 }
 
 impl PageOps {
-    /// The marked-content sequence open, if any.
-    pub fn mark(&self) -> Option<Mark> {
-        self.mark
-    }
-
     /// Ends the open sequence and begins one for `mark`: an element's content under its
     /// role and marked-content id, or an artifact. A
     /// sequence never spans a text object's end, as the format requires: the text object is
@@ -84,11 +79,6 @@ impl PageOps {
             _ => {}
         }
         self.ops.push(op);
-    }
-
-    #[cfg(test)]
-    pub fn ops(&self) -> &[Op] {
-        &self.ops
     }
 
     pub fn into_ops(mut self) -> Vec<Op> {
