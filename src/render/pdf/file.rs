@@ -25,14 +25,21 @@ enum Entry {
     In(u32, u16),
 }
 
-/// The document as a file.
-pub fn write(doc: &Document, compression: u32) -> Vec<u8> {
+/// The document as a file, with `written`: objects outside the document, already in PDF
+/// syntax (id and bytes), packed into the object streams with the rest.
+pub fn write(doc: &Document, written: Vec<(u32, Vec<u8>)>, compression: u32) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
     out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-    let max_id = doc.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let max_id = doc
+        .objects
+        .keys()
+        .map(|id| id.0)
+        .chain(written.iter().map(|(id, _)| *id))
+        .max()
+        .unwrap_or(0);
     let mut entries = vec![Entry::Free; max_id as usize + 1];
 
-    let mut packed: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut packed: Vec<(u32, Vec<u8>)> = written;
     for (&(id, _), object) in &doc.objects {
         match object {
             Object::Stream(_) => {
@@ -49,6 +56,8 @@ pub fn write(doc: &Document, compression: u32) -> Vec<u8> {
         }
     }
 
+    // In id order, whatever they came from: the same document, the same bytes.
+    packed.sort_unstable_by_key(|(id, _)| *id);
     let chunks: Vec<&[(u32, Vec<u8>)]> = packed.chunks(PER_STREAM).collect();
     let streams: Vec<(Vec<u8>, usize)> = chunks
         .par_iter()
@@ -141,7 +150,7 @@ pub fn deflate(data: &[u8], level: u32) -> Vec<u8> {
 
 /// An object in PDF syntax. A space separates every two tokens, which every reader accepts;
 /// the object streams' deflation takes the spaces back.
-fn serialise(object: &Object, out: &mut Vec<u8>) {
+pub fn serialise(object: &Object, out: &mut Vec<u8>) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(true) => out.extend_from_slice(b"true"),
@@ -283,7 +292,7 @@ mod tests {
         catalog.set("C", Object::Reference(content));
         let root = doc.add_object(Object::Dictionary(catalog));
         doc.trailer.set("Root", Object::Reference(root));
-        let bytes = write(&doc, 6);
+        let bytes = write(&doc, vec![(9, b"<</Extra true>>".to_vec())], 6);
         // lopdf reads it back: the catalog from an object stream, the content stream direct.
         let read = Document::load_mem(&bytes).expect("a readable file");
         let catalog = read.catalog().expect("the catalog");
@@ -294,6 +303,14 @@ mod tests {
             panic!("the stream")
         };
         assert_eq!(stream.content, b"BT ET");
-        assert_eq!(write(&doc, 6), bytes, "the same document, the same bytes");
+        let Ok(Object::Dictionary(extra)) = read.get_object((9, 0)) else {
+            panic!("the object written beside the document")
+        };
+        assert!(matches!(extra.get(b"Extra"), Ok(Object::Boolean(true))));
+        assert_eq!(
+            write(&doc, vec![(9, b"<</Extra true>>".to_vec())], 6),
+            bytes,
+            "the same document, the same bytes"
+        );
     }
 }

@@ -231,9 +231,9 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     // as the other formats are done by now (the PDF is rendered last to finish).
     rayon::spawn(move || drop(doc));
     outline::add(&mut lopdf, &laid.headings);
-    structure::add(&mut lopdf, &laid.structure, &annotations, &metadata);
+    let written = structure::add(&mut lopdf, &laid.structure, &annotations, &metadata);
     deterministic(&mut lopdf, &style.organisation);
-    let bytes = file::write(&lopdf, COMPRESSION_LEVEL);
+    let bytes = file::write(&lopdf, written, COMPRESSION_LEVEL);
     rayon::spawn(move || drop(lopdf));
     Ok(Pdf {
         bytes,
