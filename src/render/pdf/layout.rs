@@ -312,13 +312,18 @@ impl<'f> Layout<'f> {
                 };
                 let leading = size * 1.25;
                 let lines = self.lines(runs, Face::Bold, size, self.g.text_width() - indent);
-                // A heading never ends a page: keep it with three lines of what follows.
-                let follow = match next {
-                    Some(Block::Table { .. }) => body * 6.0,
-                    Some(_) => body * 1.45 * 3.0,
-                    None => 0.0,
+                // A heading never ends a page.
+                let next = match next {
+                    Some(Block::Table { .. }) => paginate::Next::Table,
+                    Some(_) => paginate::Next::Text,
+                    None => paginate::Next::Nothing,
                 };
-                self.need(before + leading * lines.len() as f32 + follow);
+                self.need(paginate::heading_keep(
+                    before,
+                    leading * lines.len() as f32,
+                    next,
+                    body,
+                ));
                 if self.y > self.g.top {
                     self.y += before;
                 }

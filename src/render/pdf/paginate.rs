@@ -12,6 +12,29 @@ pub fn kept_together(lines: usize) -> usize {
     if lines <= SHORT_PARAGRAPH { lines } else { 2 }
 }
 
+/// What comes after a heading, for what the heading keeps with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    Table,
+    Text,
+    Nothing,
+}
+
+/// The room a heading needs where it starts, so that it never ends a page: the space above it
+/// (`before`), its own lines (`lines` points), and the start of what follows: three lines of
+/// body text (`body` points a line's size), or as much as a table's header and first rows take.
+pub fn heading_keep(before: f32, lines: f32, next: Next, body: f32) -> f32 {
+    let follow = match next {
+        Next::Table => body * 6.0,
+        Next::Text => body * LEADING * 3.0,
+        Next::Nothing => 0.0,
+    };
+    before + lines + follow
+}
+
+/// Body text's line height, as a multiple of its size.
+pub const LEADING: f32 = 1.45;
+
 /// How many of the `rest` lines still to set go on this page, where `fits` more lines fit and
 /// `page_top` says whether nothing is on the page yet. No line is left alone at the foot of a
 /// page or the head of the next, and a short paragraph is never split; a fresh page that cannot
@@ -79,6 +102,13 @@ mod tests {
         assert_eq!(lines_here(10, 5, false), 5);
         assert_eq!(lines_here(100, 40, true), 40, "a fresh page is filled");
         assert_eq!(lines_here(5, 0, true), 1, "and takes a line at least");
+    }
+
+    #[test]
+    fn a_heading_keeps_with_the_start_of_what_follows() {
+        assert_eq!(heading_keep(14.0, 20.0, Next::Nothing, 10.0), 34.0);
+        assert!((heading_keep(14.0, 20.0, Next::Text, 10.0) - 77.5).abs() < 0.001);
+        assert_eq!(heading_keep(14.0, 20.0, Next::Table, 10.0), 94.0);
     }
 
     #[test]
