@@ -48,15 +48,8 @@ const BUILD: [&str; 3] = ["--month", "2024-03", "--quiet"];
 fn a_build_into_a_folder_another_is_writing_is_refused_and_writes_nothing() {
     let dir = scratch("lock-held");
     let out = dir.join("out");
-    std::fs::create_dir_all(&out).expect("out");
     // This test holds the lock as a running build would.
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(out.join(".heistbrief.lock"))
-        .expect("lock file");
-    lock.try_lock().expect("locked");
+    let lock = common::hold_output_lock(&out);
     let run = common::build(&fixture("stats"), &out, &BUILD);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let folder = out.to_string_lossy();

@@ -523,15 +523,8 @@ fn watch_takes_the_output_folders_lock_for_each_build() {
     let dir = scratch("watch-locked");
     common::copy_stats_records(&dir);
     let out = dir.join("output");
-    std::fs::create_dir_all(&out).expect("output");
-    // This test holds the lock as a `build` writing the same folder would.
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(out.join(".heistbrief.lock"))
-        .expect("lock file");
-    lock.try_lock().expect("locked");
+    // This test holds the lock as a running build would.
+    let lock = common::hold_output_lock(&out);
     let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
     Running::wait(
         &watch.stderr,

@@ -239,7 +239,7 @@ fn href(link: &Link) -> String {
 /// A chart as an accessible figure: the SVG labelled by its text alternative (`alt`, as the
 /// template describes it, else the chart's own), and its title as the caption.
 fn figure(chart: &Chart, alt: &str) -> String {
-    let alt = escape_attribute(if alt.trim().is_empty() {
+    let alt = escape_text(if alt.trim().is_empty() {
         &chart.alt
     } else {
         alt
@@ -284,21 +284,11 @@ fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
     id
 }
 
-pub fn escape_text(text: &str) -> String {
+/// Text for a double-quoted HTML attribute or an element.
+fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn escape_attribute(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;")
+    let _ = escape_html_body_text(&mut out, text);
+    out.replace('"', "&quot;")
 }
 
 #[cfg(test)]

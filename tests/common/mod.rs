@@ -133,3 +133,16 @@ pub fn pdf_tool(name: &str, args: &[&str], pdf: &Path) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// Holds the output folder's lock as a running build would, until the file is dropped.
+pub fn hold_output_lock(out: &Path) -> std::fs::File {
+    std::fs::create_dir_all(out).expect("output folder");
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(".heistbrief.lock"))
+        .expect("lock file");
+    lock.try_lock().expect("locked");
+    lock
+}

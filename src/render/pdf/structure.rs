@@ -310,21 +310,15 @@ fn xmp_stream(m: &Metadata<'_>) -> Object {
     Object::Stream(stream)
 }
 
-/// Text as XML character data.
+/// Text as XML character data. XML 1.0 has no place for most control characters; record text
+/// never holds them here (validation refuses them), and a tab or newline reads as a space.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // XML 1.0 has no place for most control characters; record text never holds them
-            // here (validation refuses them), and a tab or newline reads as a space.
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut out = String::with_capacity(spaced.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, &spaced);
     out
 }
 
