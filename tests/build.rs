@@ -160,6 +160,32 @@ fn the_bundled_march_2024_brief_shows_htx_laundering_and_its_sources() {
         entries.iter().all(|l| l.contains(": <http")),
         "every source entry ends with its URL"
     );
+    // The source list holds the sources behind the period's own figures: its thefts, and HTX's
+    // laundered in it. A record named only for context (a bar of the annual chart) shows one
+    // source in place, and none of its sources is numbered.
+    assert!(
+        entries
+            .iter()
+            .any(|l| l.contains("#rec-2023-11-22-htx-heco-bridge")),
+        "the laundering's theft keeps its sources"
+    );
+    let cited = md
+        .split("## Other records cited")
+        .nth(1)
+        .and_then(|rest| rest.split("## Sources").next())
+        .expect("other records");
+    let context: Vec<&str> = cited
+        .lines()
+        .filter(|l| l.starts_with("| <a id=\"rec-") && l.contains("](<https://"))
+        .collect();
+    assert!(context.len() >= 10, "{cited}");
+    for row in context {
+        let anchor = row.split('"').nth(1).expect("anchor");
+        assert!(
+            !entries.iter().any(|l| l.contains(&format!("(#{anchor})"))),
+            "{anchor} is named for context only, yet its sources are listed"
+        );
+    }
     // The UN monitors' $54.7M over 11 thefts of early 2024 is smaller than these records over
     // the same dates: said in words, never as a share above 100%, in every format.
     let said = "more than its $54.7 million over 11 thefts: the two count different thefts";

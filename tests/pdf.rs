@@ -196,7 +196,9 @@ fn links_resolve_and_a_short_table_moves_whole_with_its_label() {
         .filter(|(at, _)| !markdown[..*at].ends_with('('))
         .filter_map(|(at, _)| markdown[at + "<https://".len()..].split('>').next())
         .collect();
-    assert!(urls.len() > 100, "{} source URLs", urls.len());
+    // The source list holds the period's own sources (16 for March 2024); records named only
+    // for context show one source each, linked by its publisher's name.
+    assert!(urls.len() >= 10, "{} source URLs", urls.len());
     for url in urls {
         assert!(
             flat.contains(&format!("https://{url}")),
@@ -221,9 +223,21 @@ fn links_resolve_and_a_short_table_moves_whole_with_its_label() {
 #[test]
 fn no_page_starts_with_the_rest_of_a_source_entry() {
     let out = scratch("pdf-widows");
-    let run = build_pdf(&repo_root(), &out, "2024-03");
+    // The 2024 brief: its 71 sources take more than a page.
+    let run = heistbrief(
+        &repo_root(),
+        &[
+            "build",
+            "--year",
+            "2024",
+            "--format",
+            "pdf",
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let pdf = out.join("brief-2024-03.pdf");
+    let pdf = out.join("brief-2024.pdf");
     let pages: usize = tool("pdfinfo", &[], &pdf)
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -254,7 +268,7 @@ fn no_page_starts_with_the_rest_of_a_source_entry() {
         in_sources |= body.contains(&"Sources");
     }
     assert!(
-        source_pages >= 5,
+        source_pages >= 1,
         "{source_pages} pages open with a source entry"
     );
 }

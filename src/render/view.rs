@@ -171,6 +171,16 @@ pub struct IncidentRow {
     pub summary: String,
     /// Numbers into the source list.
     pub refs: Vec<usize>,
+    /// For a record named only for context (by a chart or a comparison, not by the period's
+    /// own figures): its first source, given in place rather than in the source list.
+    pub source: Option<SourceLink>,
+}
+
+/// One source of a record, linked where it is named.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceLink {
+    pub publisher: String,
+    pub url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -252,7 +262,7 @@ pub fn brief(
     let trailing = &f.trailing_12m;
     let trend = charts::monthly_trend(&f, period)?;
     for id in trend.record_ids() {
-        cite.record(&id);
+        cite.mention(&id);
     }
     let mut charts = vec![trend, charts::annual(&f, period, benchmarks)?];
     if trailing.incidents > 0 {
@@ -264,7 +274,7 @@ pub fn brief(
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
         for id in chart.record_ids() {
-            cite.record(&id);
+            cite.mention(&id);
         }
     }
 
@@ -320,9 +330,16 @@ pub fn brief(
 }
 
 /// Numbers sources in the order records are first cited, and remembers every cited record.
+/// The source list holds the sources behind the period's own figures (its thefts, and the
+/// thefts whose laundering is dated in it); a record named only for context (a bar of the
+/// annual chart, a month of the trend, a comparison period) is *mentioned*: listed among the
+/// other records with one source of its own, so a year brief does not list every source of
+/// every record since 2017.
 struct Citations<'a> {
     by_id: &'a ById<'a>,
     order: Vec<&'a Incident>,
+    /// Records mentioned and not cited.
+    mentioned: std::collections::BTreeSet<&'a str>,
     refs: BTreeMap<&'a str, Vec<usize>>,
     sources: Vec<SourceEntry>,
     /// Records with a row in the period's table: the "other records cited" list leaves them out.
@@ -334,6 +351,7 @@ impl<'a> Citations<'a> {
         Citations {
             by_id,
             order: Vec::new(),
+            mentioned: Default::default(),
             refs: BTreeMap::new(),
             sources: Vec::new(),
             listed: Default::default(),
@@ -347,8 +365,23 @@ impl<'a> Citations<'a> {
         Some(link(incident))
     }
 
+    /// Names a record for context: listed among the other records with one source, unless its
+    /// sources are in the list already.
+    fn mention(&mut self, id: &str) {
+        if let Some(incident) = self.by_id.get(id)
+            && !self.refs.contains_key(incident.id.as_str())
+            && self.mentioned.insert(&incident.id)
+        {
+            self.order.push(incident);
+        }
+    }
+
     fn cite(&mut self, incident: &'a Incident) -> &[usize] {
         if !self.refs.contains_key(incident.id.as_str()) {
+            if self.mentioned.remove(incident.id.as_str()) {
+                // Named for context first, cited now: listed once, with its sources.
+                self.order.retain(|i| i.id != incident.id);
+            }
             let mut numbers = Vec::with_capacity(incident.sources.len());
             for source in &incident.sources {
                 let number = self.sources.len() + 1;
@@ -370,7 +403,15 @@ impl<'a> Citations<'a> {
     }
 
     fn row(&mut self, incident: &'a Incident) -> IncidentRow {
-        let refs = self.cite(incident).to_vec();
+        let (refs, source) = if self.mentioned.contains(incident.id.as_str()) {
+            let source = incident.sources.first().map(|s| SourceLink {
+                publisher: one_line(&s.name),
+                url: s.url.clone(),
+            });
+            (Vec::new(), source)
+        } else {
+            (self.cite(incident).to_vec(), None)
+        };
         let (low, high) = incident.estimate_range();
         IncidentRow {
             id: incident.id.clone(),
@@ -393,6 +434,7 @@ impl<'a> Citations<'a> {
             actor: incident.actor.as_deref().map(one_line),
             summary: one_line(&incident.summary),
             refs,
+            source,
         }
     }
 
@@ -433,7 +475,7 @@ fn compare<'a>(
 ) -> CompareView {
     let (records, more) = named(c.records.as_slice().to_vec());
     for l in &records {
-        cite.record(&l.id);
+        cite.mention(&l.id);
     }
     CompareView {
         name,
