@@ -26,11 +26,7 @@ fn build_into(templates: &Path, out: &Path, env: &[(&str, &str)]) -> common::Run
         .envs(env.iter().copied())
         .output()
         .expect("runs");
-    common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    common::Run::from(output)
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -314,11 +310,7 @@ fn init_limited(dir: &Path, target: &str, kib: u32) -> common::Run {
         .current_dir(dir)
         .output()
         .expect("runs");
-    common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    common::Run::from(output)
 }
 
 #[test]

@@ -3,15 +3,9 @@
 //! records, an empty month, and what stops it before anything is built.
 
 mod common;
-use common::{fixture, read, repo_root, scratch};
+use common::{Run, fixture, read, repo_root, scratch};
 use std::path::Path;
 use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs the script in `dir` with `today` fixed, on the binary under test.
 fn publish(dir: &Path, today: &str, args: &[&str], github: bool) -> Run {
@@ -30,11 +24,7 @@ fn publish(dir: &Path, today: &str, args: &[&str], github: bool) -> Run {
         command.env_remove("GITHUB_ACTIONS");
     }
     let output = command.output().expect("bash runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::from(output)
 }
 
 fn plan(today: &str, args: &[&str]) -> Run {

@@ -8,7 +8,7 @@
 //! not one of our charts is its text alternative, so nothing is ever fetched.
 
 use super::charts::Chart;
-use super::document::{self, Alignment, Block, Link, Run, Style};
+use super::document::{self, Alignment, Block, Run, Style};
 use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -178,7 +178,7 @@ impl Writer<'_> {
             match &run.link {
                 Some(link) => {
                     self.out.push_str("<a href=\"");
-                    let _ = escape_href(&mut self.out, &href(link));
+                    let _ = escape_href(&mut self.out, &link.href());
                     self.out.push_str("\">");
                     self.styled(&runs[at..end]);
                     self.out.push_str("</a>");
@@ -230,10 +230,6 @@ fn tags(style: Style) -> Vec<&'static str> {
         tags.push("code");
     }
     tags
-}
-
-fn href(link: &Link) -> String {
-    link.href()
 }
 
 /// A chart as an accessible figure: the SVG labelled by its text alternative (`alt`, as the

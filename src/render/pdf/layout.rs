@@ -54,7 +54,7 @@ const RULE: (f32, f32, f32) = (0.75, 0.75, 0.75);
 pub struct PendingLink {
     pub page: usize,
     pub rect: Area,
-    pub target: String,
+    pub target: Link,
     /// The `Link` element the annotation belongs to.
     pub element: ElementId,
 }
@@ -285,7 +285,7 @@ impl<'f> Layout<'f> {
             ) = (block, next)
             {
                 let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
-                let label = lines.len() as f32 * body * 1.45 + body * 0.7;
+                let label = lines.len() as f32 * body * paginate::LEADING + body * 0.7;
                 let plan = self.table_plan(header, rows, indent);
                 self.need(label + self.table_start(&plan, self.room() - label));
                 let element = self.tree.open(Role::P);
@@ -377,7 +377,7 @@ impl<'f> Layout<'f> {
                     let kept = first_lines
                         .as_ref()
                         .map_or(1, |l| paginate::kept_together(l.len()));
-                    self.need(body * 1.45 * kept as f32);
+                    self.need(body * paginate::LEADING * kept as f32);
                     let baseline_top = self.y;
                     let x = self.g.left + inner - body * 0.5 - marker_width;
                     let label = self.tree.open(Role::Lbl);
@@ -592,7 +592,7 @@ impl<'f> Layout<'f> {
 
     /// Sets a paragraph's lines, breaking pages so that no line is left alone at either end.
     fn set_lines(&mut self, lines: &[Vec<Piece>], indent: f32, size: f32) {
-        let leading = size * 1.45;
+        let leading = size * paginate::LEADING;
         let width = self.g.text_width() - indent;
         let mut drawn = 0;
         while drawn < lines.len() {
@@ -612,18 +612,18 @@ impl<'f> Layout<'f> {
     /// Breaks runs into lines no wider than `width`, by measured glyph widths.
     fn lines(&mut self, runs: &[Run], base: Face, size: f32, width: f32) -> Vec<Vec<Piece>> {
         let mut pieces: Vec<Piece> = Vec::new();
-        let mut previous_link: Option<String> = None;
+        let mut previous_link: Option<&Link> = None;
         for run in runs {
             // A path relative to a PDF names nothing its reader has: no link, the words stay.
             let link = match &run.link {
                 Some(Link::Relative(_)) | None => None,
-                Some(link) => Some(link.href()),
+                Some(link) => Some(link),
             };
             // Runs of one link (its bold word and the rest) are one link; the next is another.
             if link.is_some() && link != previous_link {
                 self.next_link_key += 1;
             }
-            previous_link = link.clone();
+            previous_link = link;
             let link_key = self.next_link_key;
             let bold = run.style.bold || matches!(base, Face::Bold | Face::BoldItalic);
             let italic = run.style.italic || matches!(base, Face::Italic | Face::BoldItalic);
@@ -665,7 +665,7 @@ impl<'f> Layout<'f> {
                     text,
                     face,
                     size,
-                    link: link.clone(),
+                    link: link.cloned(),
                     link_key,
                     anchor: None,
                     space,
@@ -1244,7 +1244,7 @@ mod tests {
         let laid = lay_out("See [the FBI's statement](https://fbi.test/) now.");
         assert_eq!(laid.links.len(), 1);
         let link = &laid.links[0];
-        assert_eq!(link.target, "https://fbi.test/");
+        assert_eq!(link.target, Link::Web("https://fbi.test/".into()));
         let size = Geometry::new(&super::super::style::Style::default()).body;
         let expected = fonts.width("the FBI's statement", Face::Regular, size);
         assert!(

@@ -2,6 +2,7 @@
 //! alone, so it is tested without a font or a page.
 
 use super::fonts::Face;
+use crate::render::document::Link;
 
 /// A word or a space, in one style: what a line is made of.
 #[derive(Clone, Debug)]
@@ -9,7 +10,8 @@ pub struct Piece {
     pub text: String,
     pub face: Face,
     pub size: f32,
-    pub link: Option<String>,
+    /// The link the piece is part of: a place in the brief or a web address.
+    pub link: Option<Link>,
     /// Which link of the document the piece belongs to: the words of one link, however many
     /// lines they take, make one `Link` element.
     pub link_key: usize,

@@ -22,6 +22,7 @@ mod tags;
 pub mod style;
 
 use super::charts::ChartError;
+use super::document::Link;
 use super::templates::{TemplateError, Templates};
 use super::view::Brief;
 use super::{Format, markdown};
@@ -127,7 +128,7 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     });
     layout.blocks(&blocks);
     layout.furniture(&brief.title, &brief.period.name);
-    let laid = layout.finish();
+    let mut laid = layout.finish();
     // Each stage's input is let go as soon as the next stage holds the document: a long
     // brief's text, its laid-out pages and printpdf's copy of them are each tens of megabytes.
     drop(blocks);
@@ -161,16 +162,16 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
     info.modification_date = when;
     info.metadata_date = when;
     let metadata = structure::Metadata {
-        title: &brief.title,
-        author: &info.author.clone(),
-        subject: &info.subject.clone(),
-        producer: &info.producer.clone(),
+        title: brief.title.clone(),
+        author: info.author.clone(),
+        subject: info.subject.clone(),
+        producer: info.producer.clone(),
         date: options.date,
-        lang: &style.lang,
+        lang: style.lang.clone(),
     };
 
-    let mut pages: Vec<Vec<Op>> = laid
-        .pages
+    // The frames are let go once drawn; the links, anchors, headings and tree stay for later.
+    let mut pages: Vec<Vec<Op>> = std::mem::take(&mut laid.pages)
         .iter()
         .map(|frame| draw::page(frame, &fonts, &brief.charts, height))
         .collect::<Result<_, _>>()
@@ -195,12 +196,14 @@ pub fn pdf(brief: &Brief, templates: &Templates, options: PdfOptions) -> Result<
         .links
         .iter()
         .map(|link| {
-            let action = match link.target.strip_prefix('#') {
-                Some(id) => {
+            let action = match &link.target {
+                Link::Anchor(id) => {
                     let (page, y) = laid.anchors.get(id).copied()?;
                     structure::Action::GoTo { page, top: y + 4.0 }
                 }
-                None => structure::Action::Uri(link.target.clone()),
+                Link::Web(url) => structure::Action::Uri(url.clone()),
+                // Layout makes no link of a relative path: it names nothing a PDF's reader has.
+                Link::Relative(_) => return None,
             };
             let r = &link.rect;
             Some(structure::Annotation {
@@ -260,13 +263,13 @@ fn destinations(brief: &Brief) -> HashMap<&str, String> {
 }
 
 /// What a screen reader says of a link: the source or record it leads to, or its address.
-fn describe(destinations: &HashMap<&str, String>, target: &str) -> String {
-    match target.strip_prefix('#') {
-        Some(anchor) => destinations
-            .get(anchor)
+fn describe(destinations: &HashMap<&str, String>, target: &Link) -> String {
+    match target {
+        Link::Anchor(anchor) => destinations
+            .get(anchor.as_str())
             .cloned()
             .unwrap_or_else(|| format!("Link within the brief: {anchor}")),
-        None => format!("Web page: {target}"),
+        Link::Web(url) | Link::Relative(url) => format!("Web page: {url}"),
     }
 }
 

@@ -32,15 +32,15 @@ pub struct Annotation {
 }
 
 /// The document's metadata, in the information dictionary and the XMP packet alike.
-pub struct Metadata<'a> {
-    pub title: &'a str,
-    pub author: &'a str,
-    pub subject: &'a str,
-    pub producer: &'a str,
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub producer: String,
     /// Seconds since the Unix epoch.
     pub date: i64,
     /// A BCP 47 language tag.
-    pub lang: &'a str,
+    pub lang: String,
 }
 
 /// Adds the structure tree, the annotations (`links[i]` is the link the tree's
@@ -54,7 +54,7 @@ pub fn add(
     doc: &mut Document,
     elements: &[Element],
     links: &[Option<Annotation>],
-    metadata: &Metadata<'_>,
+    metadata: &Metadata,
 ) -> Vec<(u32, Vec<u8>)> {
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let Ok(Object::Reference(catalog)) = doc.trailer.get(b"Root").cloned() else {
@@ -226,7 +226,7 @@ pub fn add(
         let mut mark_info = Dictionary::new();
         mark_info.set("Marked", Object::Boolean(true));
         catalog.set("MarkInfo", Object::Dictionary(mark_info));
-        catalog.set("Lang", text_string(metadata.lang));
+        catalog.set("Lang", text_string(&metadata.lang));
         let mut viewer = Dictionary::new();
         viewer.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(viewer));
@@ -269,17 +269,17 @@ fn reals(values: &[f32]) -> Object {
 
 /// The XMP packet: Dublin Core title, creator and description, the dates, the producer, and
 /// the PDF/UA-1 identification. Not compressed, so that any tool can find it.
-fn xmp_stream(m: &Metadata<'_>) -> Object {
+fn xmp_stream(m: &Metadata) -> Object {
     let date = chrono::DateTime::from_timestamp(m.date, 0)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let (title, author, subject, producer, lang) = (
-        xml(m.title),
-        xml(m.author),
-        xml(m.subject),
-        xml(m.producer),
-        xml(m.lang),
+        xml(&m.title),
+        xml(&m.author),
+        xml(&m.subject),
+        xml(&m.producer),
+        xml(&m.lang),
     );
     let packet = format!(
         r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
