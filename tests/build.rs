@@ -150,7 +150,7 @@ fn the_bundled_march_2024_brief_shows_htx_laundering_and_its_sources() {
         assert!(ids.contains(target), "#{target} has no anchor");
     }
     // Every source entry links out.
-    let sources = md.split("## Sources").nth(1).expect("sources");
+    let sources = md.split("### Numbered sources").nth(1).expect("sources");
     let entries: Vec<&str> = sources
         .lines()
         .filter(|l| l.contains("<a id=\"src-"))
@@ -170,9 +170,9 @@ fn the_bundled_march_2024_brief_shows_htx_laundering_and_its_sources() {
         "the laundering's theft keeps its sources"
     );
     let cited = md
-        .split("## Other records cited")
+        .split("### Other records cited")
         .nth(1)
-        .and_then(|rest| rest.split("## Sources").next())
+        .and_then(|rest| rest.split("### Numbered sources").next())
         .expect("other records");
     let context: Vec<&str> = cited
         .lines()
@@ -426,7 +426,7 @@ fn init_writes_the_defaults_once() {
     let dir = scratch("build-init");
     let run = heistbrief(&dir, &["init", "my-templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.lines().count(), 7, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 8, "{}", run.stdout);
     let settings = read(&dir.join("my-templates/pdf.toml"));
     assert!(
         settings.starts_with("# Written by heistbrief"),

@@ -335,7 +335,7 @@ fn init_writes_all_templates_or_none() {
     // With room, all of them; run again, none is overwritten (usage error, exit 2).
     let run = init_limited(&dir, "kept", 1024);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(files_in(&dir.join("kept")).len(), 8);
+    assert_eq!(files_in(&dir.join("kept")).len(), 9);
     std::fs::write(dir.join("kept/style.css"), "edited").expect("edit");
     let run = init_limited(&dir, "kept", 1024);
     assert_eq!(run.code, 2, "{}", run.stderr);

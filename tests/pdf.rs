@@ -165,26 +165,37 @@ fn links_resolve_and_a_short_table_moves_whole_with_its_label() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = out.join("brief-2024-03.pdf");
     tool("qpdf", &["--check"], &pdf);
-    // The 24-month table would leave two rows at the foot of page 1: it starts page 2 whole,
-    // with its label.
-    let page2 = tool("pdftotext", &["-layout", "-f", "2", "-l", "2"], &pdf);
-    let body: Vec<&str> = page2
+    // The charts' annex opens a page of its own; each table's label (its chart's title) keeps
+    // with the table's header.
+    let annex = (1..=12)
+        .map(|n| {
+            let n = n.to_string();
+            tool("pdftotext", &["-layout", "-f", &n, "-l", &n], &pdf)
+        })
+        .find(|text| text.contains("Annex B: Data behind the charts"))
+        .expect("the charts' annex");
+    let body: Vec<&str> = annex
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("North Korea-attributed"))
         .collect();
     assert_eq!(
         body.first().copied(),
-        Some("Data for this chart"),
-        "{page2}"
+        Some("Annex B: Data behind the charts"),
+        "{annex}"
+    );
+    assert_eq!(
+        body.get(1).copied(),
+        Some("Stolen per month, April 2022 to March 2024"),
+        "{annex}"
     );
     assert!(
-        body.get(1).is_some_and(|l| l.starts_with("month")),
-        "{page2}"
+        body.get(2).is_some_and(|l| l.starts_with("month")),
+        "{annex}"
     );
     assert!(
-        page2.contains("2022-04") && page2.contains("2024-03"),
-        "{page2}"
+        annex.contains("2022-04") && annex.contains("2024-03"),
+        "{annex}"
     );
     // Every source URL the brief cites is in the PDF's text, whole once line breaks are gone
     // (`-raw`: the default mode joins a line that ends in a hyphen to the next without it).
@@ -265,7 +276,7 @@ fn no_page_starts_with_the_rest_of_a_source_entry() {
             );
             source_pages += 1;
         }
-        in_sources |= body.contains(&"Sources");
+        in_sources |= body.contains(&"Numbered sources");
     }
     assert!(
         source_pages >= 1,
@@ -348,11 +359,15 @@ fn the_outline_nests_the_headings_in_document_order() {
             (1, "Key figures"),
             (1, "Thefts in March 2024"),
             (1, "Laundering in March 2024"),
+            (1, "Year by year"),
             (1, "How and whom"),
             (1, "Attribution"),
             (1, "Method and caveats"),
-            (1, "Other records cited"),
-            (1, "Sources"),
+            (1, "Annex A: Thefts in March 2024 in full"),
+            (1, "Annex B: Data behind the charts"),
+            (1, "Annex C: Sources"),
+            (2, "Other records cited"),
+            (2, "Numbered sources"),
         ]
     );
     // Each entry jumps to a page, and the pages never go back.
@@ -502,4 +517,101 @@ fn an_editors_markdown_keeps_quotes_code_and_bold_italic() {
     ] {
         assert!(fonts.contains(face), "{face} missing from:\n{fonts}");
     }
+}
+
+/// The pages of a PDF's text, each without its running header and blank lines.
+fn page_texts(pdf: &Path) -> Vec<Vec<String>> {
+    tool("pdftotext", &["-layout"], pdf)
+        .split('\u{c}')
+        .map(|page| {
+            page.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("North Korea-attributed"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|page| !page.is_empty())
+        .collect()
+}
+
+/// How many pages the body takes (up to the first annex), and the whole document's; fails
+/// unless every annex opens a page of its own.
+fn body_and_whole(pdf: &Path) -> (usize, usize) {
+    let pages = page_texts(pdf);
+    let is_annex = |line: &str| {
+        line.starts_with("Annex ") && line.split(':').next().is_some_and(|l| l.len() <= 8)
+    };
+    let mut first_annex = None;
+    for (index, page) in pages.iter().enumerate() {
+        for (at, line) in page.iter().enumerate() {
+            if is_annex(line) {
+                assert_eq!(
+                    at,
+                    0,
+                    "{}: {line} does not open page {}",
+                    pdf.display(),
+                    index + 1
+                );
+                first_annex.get_or_insert(index);
+            }
+        }
+    }
+    let body = first_annex.unwrap_or_else(|| panic!("{}: no annex", pdf.display()));
+    (body, pages.len())
+}
+
+/// The brief a policy office sends is short: on the bundled data, the body of every monthly
+/// brief of 2024 and 2025 fits in four A4 pages and the 2024 year brief's in eight, and March
+/// 2024 whole takes at most ten. Detail is in annexes, each opening a page.
+#[test]
+fn every_bundled_brief_keeps_its_body_short() {
+    let out = scratch("pdf-page-counts");
+    let out_arg = out.to_string_lossy();
+    let run = heistbrief(
+        &repo_root(),
+        &[
+            "build",
+            "--each",
+            "month",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2025-12-31",
+            "--format",
+            "pdf",
+            "--out",
+            &out_arg,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let year = out.join("year");
+    let run = heistbrief(
+        &repo_root(),
+        &[
+            "build",
+            "--year",
+            "2024",
+            "--format",
+            "pdf",
+            "--out",
+            &year.to_string_lossy(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let mut months = 0;
+    for year in [2024, 2025] {
+        for month in 1..=12 {
+            let pdf = out.join(format!("brief-{year}-{month:02}.pdf"));
+            let (body, whole) = body_and_whole(&pdf);
+            assert!(body <= 4, "{}: the body takes {body} pages", pdf.display());
+            if (year, month) == (2024, 3) {
+                assert!(whole <= 10, "March 2024 takes {whole} pages");
+            }
+            months += 1;
+        }
+    }
+    assert_eq!(months, 24);
+    let (body, _) = body_and_whole(&year.join("brief-2024.pdf"));
+    assert!(body <= 8, "the 2024 brief's body takes {body} pages");
 }

@@ -50,6 +50,19 @@ await visit('phone', { width: 390, height: 844 }, 'light', 'screen');
 await visit('dark', { width: 1280, height: 900 }, 'dark', 'screen');
 await visit('print', { width: 1000, height: 1400 }, 'light', 'print');
 
+// A link into a collapsed annex (a record's full entry, a numbered source) must open it: the
+// annexes are closed by default, and a reader who follows a figure to its source must see it.
+for (const selector of ['main a[href^="#"][href*="munchables"]', 'main a[href="#src-1"]']) {
+  const link = desktop.locator(selector).first();
+  const target = decodeURIComponent((await link.getAttribute('href')).slice(1));
+  await link.click();
+  const shown = await desktop.evaluate((id) => {
+    const el = document.getElementById(id);
+    return !!el && el.closest('details:not([open])') === null && el.getClientRects().length > 0;
+  }, target);
+  if (!shown) problems.push(`desktop: following ${selector} left #${target} hidden in a closed annex`);
+}
+
 // axe runs inside the page; injecting it is not a network request.
 await desktop.addScriptTag({ path: axePath });
 const result = await desktop.evaluate(async () => {

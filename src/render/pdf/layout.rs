@@ -311,10 +311,18 @@ impl<'f> Layout<'f> {
                     _ => (body * 1.15, body * 1.2),
                 };
                 let leading = size * 1.25;
+                let title: String = runs.iter().map(|r| r.text.as_str()).collect();
+                if paginate::opens_page(*level, &title) && self.y > self.g.top {
+                    self.new_page();
+                }
                 let lines = self.lines(runs, Face::Bold, size, self.g.text_width() - indent);
                 // A heading never ends a page.
                 let next = match next {
                     Some(Block::Table { .. }) => paginate::Next::Table,
+                    Some(Block::Figure { file, .. }) => match self.chart_index(file) {
+                        Some(index) => paginate::Next::Figure(self.figure_size(index, indent).3),
+                        None => paginate::Next::Text,
+                    },
                     Some(_) => paginate::Next::Text,
                     None => paginate::Next::Nothing,
                 };
@@ -327,7 +335,6 @@ impl<'f> Layout<'f> {
                 if self.y > self.g.top {
                     self.y += before;
                 }
-                let title: String = runs.iter().map(|r| r.text.as_str()).collect();
                 let element = self.tree.open(Role::heading(*level));
                 let top = self.g.height - self.y;
                 self.laid.headings.push(super::outline::Heading {
@@ -424,15 +431,8 @@ impl<'f> Layout<'f> {
                 self.table(align, &plan, indent);
             }
             Block::Figure { file, alt } => {
-                match self.charts.iter().position(|c| &c.file == file) {
-                    Some(index)
-                        if !matches!(
-                            self.charts[index].drawing,
-                            crate::render::charts::Drawing::Nothing
-                        ) =>
-                    {
-                        self.figure(index, alt, indent)
-                    }
+                match self.chart_index(file) {
+                    Some(index) => self.figure(index, alt, indent),
                     // Not one of our charts: its text alternative stands in, as in the HTML.
                     _ => {
                         let runs = vec![Run {
@@ -522,22 +522,16 @@ impl<'f> Layout<'f> {
     /// `alt` is the figure's text alternative as the template wrote it (the chart's own when
     /// the template gives none), as the HTML's figure has it.
     fn figure(&mut self, index: usize, alt: &str, indent: f32) {
-        let chart = &self.charts[index];
-        let (w, h) = chart.drawing.size();
+        let (width, height, scale, whole) = self.figure_size(index, indent);
         let caption = self.g.body * 0.85;
-        let (width, height, scale) = fit(
-            (w as f32, h as f32),
-            self.g.text_width() - indent,
-            self.g.height - self.g.top - self.g.bottom - caption * 2.2,
-        );
-        self.need(height + caption * 2.2);
+        self.need(whole);
         let (left, top) = (self.g.left + indent, self.y);
         let element = self.tree.open(Role::Figure);
         let page = self.page();
         self.tree.set_figure(
             element,
             if alt.trim().is_empty() {
-                &chart.alt
+                &self.charts[index].alt
             } else {
                 alt
             },
@@ -583,6 +577,31 @@ impl<'f> Layout<'f> {
             self.line(&line, indent, caption * 1.4, MUTED, Alignment::Left, width);
         }
         self.tree.close(element);
+    }
+
+    /// The chart an image names, when it is one of ours and has something to draw.
+    fn chart_index(&self, file: &str) -> Option<usize> {
+        self.charts
+            .iter()
+            .position(|c| c.file == file)
+            .filter(|&index| {
+                !matches!(
+                    self.charts[index].drawing,
+                    crate::render::charts::Drawing::Nothing
+                )
+            })
+    }
+
+    /// A chart's drawn width, height and scale, and the height it takes with its caption.
+    fn figure_size(&self, index: usize, indent: f32) -> (f32, f32, f32, f32) {
+        let (w, h) = self.charts[index].drawing.size();
+        let caption = self.g.body * 0.85;
+        let (width, height, scale) = fit(
+            (w as f32, h as f32),
+            self.g.text_width() - indent,
+            self.g.height - self.g.top - self.g.bottom - caption * 2.2,
+        );
+        (width, height, scale, height + caption * 2.2)
     }
 
     fn paragraph(&mut self, runs: &[Run], indent: f32, size: f32, base: Face) {

@@ -13,23 +13,37 @@ pub fn kept_together(lines: usize) -> usize {
 }
 
 /// What comes after a heading, for what the heading keeps with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Next {
     Table,
     Text,
+    /// A figure of this height (points), which never splits: the heading goes with all of it.
+    Figure(f32),
     Nothing,
 }
 
 /// The room a heading needs where it starts, so that it never ends a page: the space above it
 /// (`before`), its own lines (`lines` points), and the start of what follows: three lines of
-/// body text (`body` points a line's size), or as much as a table's header and first rows take.
+/// body text (`body` points a line's size), as much as a table's header and first rows take, or
+/// a whole figure.
 pub fn heading_keep(before: f32, lines: f32, next: Next, body: f32) -> f32 {
     let follow = match next {
         Next::Table => body * 6.0,
         Next::Text => body * LEADING * 3.0,
+        Next::Figure(height) => height,
         Next::Nothing => 0.0,
     };
     before + lines + follow
+}
+
+/// Whether a heading opens a page of its own: an annex does (a second-level heading whose text
+/// begins "Annex"), so the body ends where the reference matter starts, in print as on screen.
+/// A heading already at a page's top needs no new page.
+pub fn opens_page(level: u8, title: &str) -> bool {
+    level == 2
+        && title
+            .strip_prefix("Annex")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':']))
 }
 
 /// Body text's line height, as a multiple of its size.
@@ -88,6 +102,18 @@ pub fn column_widths(natural: &[f32], minimum: &[f32], available: f32) -> Vec<f3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_annex_opens_a_page_and_other_headings_do_not() {
+        assert!(opens_page(2, "Annex A: Thefts in March 2024 in full"));
+        assert!(opens_page(2, "Annex"));
+        assert!(!opens_page(3, "Annex A: Thefts"), "only a section heading");
+        assert!(
+            !opens_page(2, "Annexation of Crimea"),
+            "a word that begins so"
+        );
+        assert!(!opens_page(2, "Thefts in March 2024"));
+    }
 
     #[test]
     fn a_paragraph_leaves_no_line_alone_at_either_end() {

@@ -38,6 +38,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../../templates/chart.md.tera"),
     ),
     (
+        "chart-data.md.tera",
+        include_str!("../../../templates/chart-data.md.tera"),
+    ),
+    (
         "brief.html.tera",
         include_str!("../../../templates/brief.html.tera"),
     ),
