@@ -206,6 +206,49 @@ fn the_bundled_march_2024_brief_shows_htx_laundering_and_its_sources() {
     );
 }
 
+/// In the HTML, every record the brief names keeps all its sources within reach: the period's
+/// records through the numbered list, a record named only for context in its own row (print
+/// shows its first source only).
+#[test]
+fn every_record_the_html_names_shows_all_its_sources() {
+    let out = scratch("build-bundled-provenance");
+    let run = build(
+        &repo_root(),
+        &out,
+        &["--month", "2024-03", "--format", "md,html"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&out.join("brief-2024-03.html"));
+    let md = read(&out.join("brief-2024-03.md"));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("date");
+    let loaded =
+        heistbrief::load::load_dir(&repo_root().join("incidents"), today).expect("records");
+    let mut named = 0;
+    let mut context_sources_left_out_of_print = 0;
+    for incident in &loaded.incidents {
+        let anchor = format!("href=\"#rec-{}\"", incident.id);
+        if !html.contains(&anchor) {
+            continue;
+        }
+        named += 1;
+        for source in &incident.sources {
+            let url = source.url.replace('&', "&amp;");
+            assert!(
+                html.contains(&format!("href=\"{url}\"")),
+                "{}: {} is not linked in the HTML",
+                incident.id,
+                source.url
+            );
+            context_sources_left_out_of_print += usize::from(!md.contains(source.url.as_str()));
+        }
+    }
+    assert!(named >= 30, "{named} records named");
+    assert!(
+        context_sources_left_out_of_print > 0,
+        "print lists every source in full: the HTML's difference is untested"
+    );
+}
+
 fn hostile_fixture() -> std::path::PathBuf {
     let dir = scratch("build-hostile");
     let folder = dir.join("incidents/2024");

@@ -174,6 +174,9 @@ pub struct IncidentRow {
     /// For a record named only for context (by a chart or a comparison, not by the period's
     /// own figures): its first source, given in place rather than in the source list.
     pub source: Option<SourceLink>,
+    /// For such a record, every source it has (the first included): the HTML lists them all,
+    /// so each record's provenance stays a click away while the print stays compact.
+    pub all_sources: Vec<SourceLink>,
 }
 
 /// One source of a record, linked where it is named.
@@ -403,15 +406,16 @@ impl<'a> Citations<'a> {
     }
 
     fn row(&mut self, incident: &'a Incident) -> IncidentRow {
-        let (refs, source) = if self.mentioned.contains(incident.id.as_str()) {
-            let source = incident.sources.first().map(|s| SourceLink {
+        let (refs, all_sources) = if self.mentioned.contains(incident.id.as_str()) {
+            let sources = incident.sources.iter().map(|s| SourceLink {
                 publisher: one_line(&s.name),
                 url: s.url.clone(),
             });
-            (Vec::new(), source)
+            (Vec::new(), sources.collect())
         } else {
-            (self.cite(incident).to_vec(), None)
+            (self.cite(incident).to_vec(), Vec::new())
         };
+        let source = all_sources.first().cloned();
         let (low, high) = incident.estimate_range();
         IncidentRow {
             id: incident.id.clone(),
@@ -435,6 +439,7 @@ impl<'a> Citations<'a> {
             summary: one_line(&incident.summary),
             refs,
             source,
+            all_sources,
         }
     }
 
