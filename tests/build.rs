@@ -531,7 +531,10 @@ fn quiet_says_nothing_and_verbose_says_each_step() {
     let steps: Vec<&str> = verbose.stderr.lines().collect();
     assert_eq!(steps.len(), 3, "{}", verbose.stderr);
     assert!(
-        steps[0].starts_with("read 8 records from incidents and 2 published figures ("),
+        steps[0].starts_with("read 8 records from incidents (")
+            && steps[0].contains(
+                " unchanged since the last build, from the cache) and 2 published figures ("
+            ),
         "{}",
         steps[0]
     );

@@ -138,9 +138,10 @@ pub fn run_while(
     wanted.check()?;
     verbosity.step(
         &format!(
-            "read {} from {} and {}",
+            "read {} from {} ({} unchanged since the last build, from the cache) and {}",
             render::words::plural(loaded.incidents.len(), "record"),
             shown(&args.incidents.incidents),
+            loaded.cached,
             render::words::plural(benchmarks.len(), "published figure")
         ),
         started,

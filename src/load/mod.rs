@@ -1,5 +1,6 @@
 //! Loading the incidents folder: find the files, read them in parallel, validate, and report.
 
+mod cache;
 mod discover;
 pub(crate) mod fields;
 mod plain;
@@ -31,6 +32,9 @@ pub struct Loaded {
     pub paths: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
+    /// How many of the files were unchanged since the last build, their records taken from its
+    /// cache ([`load_dir_light`] only).
+    pub cached: usize,
 }
 
 impl Loaded {
@@ -74,6 +78,8 @@ enum Keep {
 
 /// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers and
 /// laundering steps, without the summary, notes, tags or its sources' addresses and quotes.
+/// The build cache (`cache.rs`) stores exactly what this keeps: a field kept here is written
+/// there too (its round-trip test over the bundled records fails otherwise).
 pub fn light(mut incident: Incident) -> Incident {
     incident.summary = String::new();
     incident.attribution_note = None;
@@ -129,13 +135,31 @@ pub fn reread(
 fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     let (paths, mut diagnostics) = discover::record_files(root)?;
     let ids: Vec<String> = paths.iter().map(|path| record_id(path)).collect();
+    // Light records for a build come from the last build's cache when their file is unchanged.
+    let cache = match keep {
+        Keep::Light => cache::Cache::open(root, today),
+        Keep::Records | Keep::Problems => None,
+    };
     // Parsing dominates loading, and files are independent: read and check them in parallel.
     // A valid record's aliases are kept apart for the folder-wide check, which needs no more.
-    type Checked = (Option<Incident>, Option<Vec<String>>, Vec<Diagnostic>);
+    type Checked = (
+        Option<Incident>,
+        Option<Vec<String>>,
+        Vec<Diagnostic>,
+        Option<cache::Stamp>,
+        bool,
+    );
     let results: Vec<Checked> = paths
         .par_iter()
         .zip(&ids)
         .map(|(path, id)| {
+            let stamp = cache.as_ref().and_then(|_| cache::Stamp::of(path));
+            if let (Some(cache), Some(stamp)) = (&cache, stamp)
+                && let Some((record, aliases)) = cache.record(path, stamp, id)
+            {
+                let aliases = (!aliases.is_empty()).then_some(aliases);
+                return (Some(record), aliases, Vec::new(), Some(stamp), true);
+            }
             let (incident, problems) = match crate::fs::read_listed_file(path) {
                 Ok(bytes) => check_file(path, &bytes, id, today),
                 Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
@@ -149,16 +173,35 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
                 Keep::Light => incident.map(light),
                 Keep::Problems => None,
             };
-            (kept, aliases, problems)
+            (kept, aliases, problems, stamp, false)
         })
         .collect();
+    let cached = results.iter().filter(|r| r.4).count();
+    if let Some(cache) = &cache
+        && (cached < results.len() || cache.len() != results.len())
+    {
+        // Something changed since the cache was written: it is written again with every file
+        // that has no problem. A cache that cannot be written costs the next build its speed
+        // only.
+        let kept = results.iter().zip(&paths).filter_map(|(r, path)| {
+            Some(cache::Kept {
+                path,
+                stamp: r.3?,
+                record: r.0.as_ref().filter(|_| r.2.is_empty())?,
+                aliases: r.1.as_deref().unwrap_or(&[]),
+            })
+        });
+        let _ = cache.save(kept);
+    }
     let mut kept = Vec::with_capacity(if keep == Keep::Problems {
         0
     } else {
         results.len()
     });
     let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
-    for (((incident, aliases, problems), path), at) in results.into_iter().zip(&paths).zip(0..) {
+    for (((incident, aliases, problems, _, _), path), at) in
+        results.into_iter().zip(&paths).zip(0..)
+    {
         kept.extend(incident.map(|i| (i, at)));
         aliased.extend(aliases.map(|a| (a, path.as_path())));
         diagnostics.extend(problems);
@@ -190,6 +233,7 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
         paths: kept_paths,
         diagnostics,
         files,
+        cached,
     })
 }
 

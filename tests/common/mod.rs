@@ -35,13 +35,22 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `heistbrief ARGS` in `dir`, without colour and with a fixed today.
+/// Runs `heistbrief ARGS` in `dir`, without colour and with a fixed today. Builds keep their
+/// record cache under the target directory (every test goes through it), not the user's.
 pub fn heistbrief(dir: &Path, args: &[&str]) -> Run {
+    heistbrief_with(dir, args, &[])
+}
+
+/// [`heistbrief`] with extra environment variables.
+pub fn heistbrief_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("record-cache");
     let output: Output = Command::new(env!("CARGO_BIN_EXE_heistbrief"))
         .args(args)
         .current_dir(dir)
         .env("HEISTBRIEF_TODAY", TODAY)
+        .env("HEISTBRIEF_CACHE_DIR", cache)
         .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs");
     Run::from(output)
