@@ -3,7 +3,8 @@
 
 use super::progress::Progress;
 use super::{
-    BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean_with, today,
+    BenchmarksArg, Failure, IncidentsArg, NotesArg, PeriodArgs, Verbosity, emit, load_clean_with,
+    today,
 };
 use crate::incident::Incident;
 use crate::lock::{LockError, LockedFolder};
@@ -11,7 +12,7 @@ use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
 use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
 use crate::render::templates::Templates;
-use crate::render::view::{Brief, BriefOptions, brief};
+use crate::render::view::{Brief, BriefOptions, brief_with};
 use crate::render::{self, Format};
 use crate::text::shown;
 use crate::write::Outcome;
@@ -32,6 +33,8 @@ pub struct BuildArgs {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub benchmarks: BenchmarksArg,
+    #[command(flatten)]
+    pub notes: NotesArg,
     /// Folder whose templates replace the built-in ones file by file [default: templates, when present].
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -133,6 +136,8 @@ pub fn run_while(
     // The figures read every record, the brief's words only the few it cites: records are
     // kept light, and those cited are read again whole once the briefs have chosen them.
     let mut loaded = load_clean_with(&args.incidents, crate::load::load_dir_light)?;
+    // Each brief's note, its citations resolved by id or alias: a problem stops the build here.
+    let notes = args.notes.for_periods(&periods, &loaded)?;
     drop(progress);
     hold_for_tests(wanted);
     wanted.check()?;
@@ -164,7 +169,10 @@ pub fn run_while(
     let views_of = |incidents: &[Incident]| -> Result<Vec<Brief>, Failure> {
         periods
             .iter()
-            .map(|period| brief(incidents, *period, &benchmarks, &options))
+            .zip(&notes)
+            .map(|(period, note)| {
+                brief_with(incidents, *period, &benchmarks, &options, note.as_ref())
+            })
             .collect::<Result<_, _>>()
             .map_err(|e| Failure::data("").because(e))
     };
