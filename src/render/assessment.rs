@@ -544,4 +544,53 @@ mod tests {
         assert_eq!(md("- a\n\n* b"), "- a\n\n* b\n");
         assert_eq!(md("`a``b` ` `` `"), "```a``b``` ``` `` ```\n");
     }
+
+    use pulldown_cmark::{Options, Parser};
+
+    proptest::proptest! {
+        /// Whatever a note holds, the brief after it stays as it is: a section heading and a
+        /// paragraph written after the note's Markdown are read as such, the note's headings
+        /// are below the brief's, and the only raw HTML is the empty comment against autolinks.
+        #[test]
+        fn a_note_cannot_reach_the_brief_after_it(
+            text in "([ #>*_`~=+!<>@:/|&;\"'()\\[\\]\\\\.a-c0-9-]|\n|\n\n|```|<!--|-->|\\[@a\\]|    ){0,60}"
+        ) {
+            let note = md(&text);
+            let brief = format!("## Assessment\n\n{note}\n## After\n\nTail.\n");
+            let events: Vec<Event<'_>> = Parser::new_ext(&brief, Options::ENABLE_TABLES).collect();
+            let mut top_headings = Vec::new();
+            let mut depth = 0usize;
+            for (i, event) in events.iter().enumerate() {
+                match event {
+                    Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                        top_headings.push((*level, i));
+                    }
+                    Event::Start(Tag::Heading { level, .. }) => {
+                        proptest::prop_assert!(*level >= HeadingLevel::H3, "{brief}");
+                    }
+                    Event::Start(_) => depth += 1,
+                    Event::End(TagEnd::Heading(_)) => {}
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    Event::Html(html) | Event::InlineHtml(html) => {
+                        proptest::prop_assert_eq!(html.as_ref(), super::super::templates::LINK_BREAK, "{}", brief);
+                    }
+                    _ => {}
+                }
+            }
+            let h2: Vec<usize> = top_headings
+                .iter()
+                .filter(|(l, _)| *l <= HeadingLevel::H2)
+                .map(|(_, i)| *i)
+                .collect();
+            proptest::prop_assert_eq!(h2.len(), 2, "{}", brief);
+            // The last heading is "After", at the top, followed by the paragraph "Tail.".
+            let last = h2[1];
+            proptest::prop_assert_eq!(&events[last + 1], &Event::Text("After".into()));
+            proptest::prop_assert_eq!(&events[last + 3..], &[
+                Event::Start(Tag::Paragraph),
+                Event::Text("Tail.".into()),
+                Event::End(TagEnd::Paragraph),
+            ][..]);
+        }
+    }
 }
