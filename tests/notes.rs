@@ -185,7 +185,7 @@ fn check_validates_every_note_and_its_name() {
 }
 
 #[test]
-fn a_notes_folder_named_must_exist_and_a_huge_note_is_refused() {
+fn a_named_notes_folder_must_exist_and_a_huge_or_linked_note_is_refused() {
     let dir = with_notes("notes-missing", &[]);
     let out = dir.join("output");
     let run = build(&dir, &out, &["--month", "2023-03", "--notes", "elsewhere"]);
@@ -199,6 +199,43 @@ fn a_notes_folder_named_must_exist_and_a_huge_note_is_refused() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("larger than 256 KiB"), "{}", run.stderr);
     assert!(!out.exists());
+
+    // A note is read as a template is: never through a symbolic link.
+    std::fs::write(dir.join("secret.md"), "a file outside the notes").expect("secret");
+    std::fs::remove_file(dir.join("notes/2023-03.md")).expect("rm");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.join("secret.md"), dir.join("notes/2023-03.md"))
+            .expect("link");
+        let run = build(&dir, &out, &["--month", "2023-03"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn each_brief_of_a_span_gets_its_own_note() {
+    let dir = with_notes(
+        "notes-each",
+        &[
+            ("2024-01.md", "January's note on [@2024-01-15-charlie]."),
+            ("2024-03.md", "March's note."),
+        ],
+    );
+    let out = dir.join("output");
+    let run = build(
+        &dir,
+        &out,
+        &["--quarter", "2024-Q1", "--each", "month", "--format", "md"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let brief = |month: &str| read(&out.join(format!("brief-2024-{month}.md")));
+    assert!(brief("01").contains(
+        "## Assessment\n\nJanuary's note on [Fixture Charlie](#rec-2024-01-15-charlie)."
+    ));
+    assert!(!brief("02").contains("Assessment"));
+    assert!(brief("03").contains("## Assessment\n\nMarch's note."));
 }
 
 /// A note that tries everything a Markdown text can do to the text around it, or to a reader.

@@ -152,7 +152,7 @@ impl NotesArg {
                 }
                 Ok(None) => None,
                 Err(problem) => {
-                    problems.push(problem);
+                    problems.push(*problem);
                     None
                 }
             });

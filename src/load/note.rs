@@ -104,7 +104,7 @@ pub fn period_of(label: &str) -> Option<Period> {
 /// Reads the note for `label` in `dir`: `None` when there is none. The file is read without
 /// following a symbolic link and only up to [`MAX_NOTE_BYTES`]; a problem with it is a
 /// diagnostic (an unreadable file is an I/O one).
-pub fn read_note(dir: &Path, label: &str) -> Result<Option<Note>, Diagnostic> {
+pub fn read_note(dir: &Path, label: &str) -> Result<Option<Note>, Box<Diagnostic>> {
     let name = format!("{label}.md");
     let path = dir.join(&name);
     match path.symlink_metadata() {
@@ -114,21 +114,21 @@ pub fn read_note(dir: &Path, label: &str) -> Result<Option<Note>, Diagnostic> {
     let bytes = match crate::fs::read_beneath_at_most(dir, Path::new(&name), MAX_NOTE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-            return Err(Diagnostic::for_file(
+            return Err(Box::new(Diagnostic::for_file(
                 &path,
                 format!(
                     "the note is larger than {} KiB; an assessment is a page or two of text",
                     MAX_NOTE_BYTES / 1024
                 ),
-            ));
+            )));
         }
-        Err(e) => return Err(Diagnostic::unreadable(&path, &e)),
+        Err(e) => return Err(Box::new(Diagnostic::unreadable(&path, &e))),
     };
     let Ok(mut text) = String::from_utf8(bytes) else {
-        return Err(Diagnostic::for_file(
+        return Err(Box::new(Diagnostic::for_file(
             &path,
             "the note is not valid UTF-8; save it as UTF-8",
-        ));
+        )));
     };
     // A byte-order mark some editors write is no part of the text.
     if text.starts_with('\u{FEFF}') {
@@ -181,7 +181,7 @@ pub fn read_notes(dir: &Path) -> std::io::Result<Notes> {
         match read_note(dir, &label) {
             Ok(Some(note)) => notes.push(note),
             Ok(None) => {}
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.push(*problem),
         }
     }
     Ok((notes, problems, files))
