@@ -354,6 +354,19 @@ fn a_hostile_note_stays_text_inside_its_section_in_every_format() {
     }
 }
 
+#[test]
+fn a_note_nested_a_hundred_thousand_deep_is_written_flat_in_every_format() {
+    let deep = format!("{} deep [@2023-03-10-alpha]\n", ">".repeat(100_000));
+    let dir = with_notes("notes-deep", &[("2023-03.md", &deep)]);
+    let out = dir.join("output");
+    let run = build(&dir, &out, &["--month", "2023-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = read(&out.join("brief-2023-03.md"));
+    assert!(md.contains("\n> > > > > > > > deep [Fixture Alpha](#rec-2023-03-10-alpha)\n"));
+    assert!(read(&out.join("brief-2023-03.html")).contains(">Fixture Alpha</a>"));
+    assert!(heistbrief(&dir, &["check"]).code == 0);
+}
+
 /// Every section of the brief follows the note, as sections.
 fn assert_sections_follow(after: &[(u8, String)]) {
     let after: Vec<&str> = after

@@ -24,6 +24,7 @@ pub fn markdown(text: &str, mut cite: impl FnMut(&str) -> Option<RecordLink>) ->
         cite: &mut cite,
         stack: vec![Frame::Blocks(Vec::new())],
         inline: Vec::new(),
+        nesting: 0,
     };
     for (event, _) in TextMergeWithOffset::new(note::events(text)) {
         writer.event(event);
@@ -76,7 +77,14 @@ enum Frame {
     Code(String),
     /// A raw HTML block: its text, shown as a paragraph of text.
     Html(String),
+    /// A quotation, list or item nested deeper than [`MAX_NESTING`]: its blocks go to the
+    /// container around it.
+    Flat,
 }
+
+/// How many quotations and lists a note's Markdown nests, at most: deeper ones are written
+/// flat, so a note of 100 000 `>` costs neither this writer's stack nor the brief's readers'.
+const MAX_NESTING: usize = 8;
 
 /// An open inline span: its words so far, and how it will be closed.
 struct Span {
@@ -103,6 +111,8 @@ struct Writer<'c> {
     cite: &'c mut dyn FnMut(&str) -> Option<RecordLink>,
     stack: Vec<Frame>,
     inline: Vec<Span>,
+    /// Quotations and lists open (not flattened).
+    nesting: usize,
 }
 
 impl Writer<'_> {
@@ -142,7 +152,7 @@ impl Writer<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.close_inline();
-                self.stack.push(Frame::Quote(Vec::new()));
+                self.open_container(Frame::Quote(Vec::new()));
             }
             Tag::CodeBlock(_) => {
                 self.close_inline();
@@ -154,7 +164,7 @@ impl Writer<'_> {
             }
             Tag::List(start) => {
                 self.close_inline();
-                self.stack.push(Frame::List {
+                self.open_container(Frame::List {
                     start,
                     tight: true,
                     items: Vec::new(),
@@ -162,7 +172,11 @@ impl Writer<'_> {
             }
             Tag::Item => {
                 self.close_inline();
-                self.stack.push(Frame::Item(Vec::new()));
+                let item = match self.stack.last() {
+                    Some(Frame::List { .. }) => Frame::Item(Vec::new()),
+                    _ => Frame::Flat,
+                };
+                self.stack.push(item);
             }
             Tag::Strong => self.open(SpanKind::Strong),
             Tag::Emphasis => self.open(SpanKind::Emphasis),
@@ -218,8 +232,24 @@ impl Writer<'_> {
         }
     }
 
+    /// Opens a quotation or list, or a flat frame in its place past [`MAX_NESTING`].
+    fn open_container(&mut self, frame: Frame) {
+        if self.nesting < MAX_NESTING {
+            self.nesting += 1;
+            self.stack.push(frame);
+        } else {
+            self.stack.push(Frame::Flat);
+        }
+    }
+
     /// Closes the innermost open block or container, adding it to the one around it.
     fn end_container(&mut self) {
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Quote(_) | Frame::List { .. })
+        ) {
+            self.nesting -= 1;
+        }
         let block = match self.stack.pop() {
             Some(Frame::Code(code)) => Block::Code(code),
             Some(Frame::Html(html)) => {
@@ -246,6 +276,7 @@ impl Writer<'_> {
             }
             Some(Frame::Heading(level)) => Block::Heading(level, self.take_line()),
             Some(Frame::Paragraph) => Block::Paragraph(self.take_line()),
+            Some(Frame::Flat) => return,
             Some(frame @ Frame::Blocks(_)) => {
                 self.stack.push(frame);
                 return;
@@ -255,10 +286,23 @@ impl Writer<'_> {
         self.push_block(block);
     }
 
-    /// Adds a finished block to the innermost container (a tight item's text first).
+    /// Adds a finished block to the innermost container (a tight item's text first), past
+    /// any flattened ones.
     fn push_block(&mut self, block: Block) {
         self.close_inline();
-        match self.stack.last_mut() {
+        let flattened = self
+            .stack
+            .iter()
+            .rev()
+            .take_while(|f| matches!(f, Frame::Flat))
+            .count();
+        // Text that was a tight item's is a paragraph of its own outside the item.
+        let block = match block {
+            Block::Text(text) if flattened > 0 => Block::Paragraph(text),
+            block => block,
+        };
+        let at = self.stack.len().saturating_sub(flattened + 1);
+        match self.stack.get_mut(at) {
             Some(Frame::Blocks(blocks) | Frame::Quote(blocks) | Frame::Item(blocks)) => {
                 blocks.push(block)
             }
@@ -336,9 +380,7 @@ impl Writer<'_> {
             return;
         }
         let line = self.take_line();
-        if let Some(Frame::Item(blocks)) = self.stack.last_mut() {
-            blocks.push(Block::Text(line));
-        }
+        self.push_block(Block::Text(line));
     }
 }
 
@@ -543,6 +585,25 @@ mod tests {
         assert_eq!(md("- a\n\n  b\n- c"), "- a\n\n  b\n\n- c\n");
         assert_eq!(md("- a\n\n* b"), "- a\n\n* b\n");
         assert_eq!(md("`a``b` ` `` `"), "```a``b``` ``` `` ```\n");
+    }
+
+    #[test]
+    fn quotations_and_lists_nest_at_most_eight_deep() {
+        let deep = format!("{} deep\n", ">".repeat(100_000));
+        assert_eq!(md(&deep), format!("{}deep\n", "> ".repeat(MAX_NESTING)));
+        let list: String = (0..40)
+            .map(|i| format!("{}- {i}\n", "  ".repeat(i)))
+            .collect();
+        let written = md(&list);
+        assert!(
+            written.contains(&format!("{}- 7\n", "  ".repeat(7))),
+            "{written}"
+        );
+        assert!(
+            written.contains(&format!("{}  8\n", "  ".repeat(7))),
+            "{written}"
+        );
+        assert!(!written.contains("- 8"), "{written}");
     }
 
     use pulldown_cmark::{Options, Parser};
