@@ -23,7 +23,8 @@ pub fn markdown(text: &str, mut cite: impl FnMut(&str) -> Option<RecordLink>) ->
     let mut writer = Writer {
         cite: &mut cite,
         stack: vec![Frame::Blocks(Vec::new())],
-        inline: Vec::new(),
+        line: None,
+        spans: Vec::new(),
         nesting: 0,
     };
     for (event, _) in TextMergeWithOffset::new(note::events(text)) {
@@ -86,15 +87,14 @@ enum Frame {
 /// flat, so a note of 100 000 `>` costs neither this writer's stack nor the brief's readers'.
 const MAX_NESTING: usize = 8;
 
-/// An open inline span: its words so far, and how it will be closed.
+/// An open inline span: how it will be closed, and where its words begin in the line (the
+/// line is written once, left to right, so deep nesting costs no copies).
 struct Span {
-    words: String,
     kind: SpanKind,
+    start: usize,
 }
 
 enum SpanKind {
-    /// The text of a paragraph, heading or tight list item.
-    Line,
     Strong,
     Emphasis,
     /// A link: where it leads (when it may), and, for a citation, the record's victim in place
@@ -110,7 +110,9 @@ enum SpanKind {
 struct Writer<'c> {
     cite: &'c mut dyn FnMut(&str) -> Option<RecordLink>,
     stack: Vec<Frame>,
-    inline: Vec<Span>,
+    /// The open line of a paragraph, heading or tight list item, and its open spans.
+    line: Option<String>,
+    spans: Vec<Span>,
     /// Quotations and lists open (not flattened).
     nesting: usize,
 }
@@ -312,66 +314,75 @@ impl Writer<'_> {
     }
 
     fn open_line(&mut self) {
-        self.inline.clear();
-        self.inline.push(Span {
-            words: String::new(),
-            kind: SpanKind::Line,
-        });
+        self.line = Some(String::new());
+        self.spans.clear();
     }
 
+    /// Opens a span, writing its opening mark (a refused link and an image have none).
     fn open(&mut self, kind: SpanKind) {
-        if self.inline.is_empty() {
-            // A tight list item's text comes without a paragraph.
-            self.open_line();
-        }
-        self.inline.push(Span {
-            words: String::new(),
-            kind,
-        });
+        let mark = match &kind {
+            SpanKind::Strong => "**",
+            SpanKind::Emphasis => "*",
+            SpanKind::Link { to: Some(_), .. } => "[",
+            SpanKind::Link { to: None, .. } | SpanKind::Image => "",
+        };
+        self.words(mark);
+        let start = self.line.as_ref().map_or(0, String::len);
+        self.spans.push(Span { kind, start });
     }
 
     /// Adds written Markdown to the open line (a tight item's text opens one).
     fn words(&mut self, markdown: &str) {
-        if self.inline.is_empty() {
-            self.open_line();
-        }
-        if let Some(span) = self.inline.last_mut() {
-            span.words.push_str(markdown);
-        }
+        // A tight list item's text comes without a paragraph.
+        self.line.get_or_insert_with(String::new).push_str(markdown);
     }
 
-    /// Closes the innermost span, writing it into the one around it.
+    /// Closes the innermost span: its closing mark, or (empty emphasis) no marks at all, or a
+    /// citation's victim in place of its words.
     fn close_span(&mut self) {
-        let Some(span) = self.inline.pop() else {
+        let (Some(span), Some(line)) = (self.spans.pop(), self.line.as_mut()) else {
             return;
         };
-        let written = match span.kind {
-            SpanKind::Line => {
-                self.inline.push(span);
-                return;
+        match span.kind {
+            SpanKind::Strong | SpanKind::Emphasis if line.len() == span.start => {
+                line.truncate(
+                    span.start
+                        - if matches!(span.kind, SpanKind::Strong) {
+                            2
+                        } else {
+                            1
+                        },
+                );
             }
-            SpanKind::Strong if !span.words.is_empty() => format!("**{}**", span.words),
-            SpanKind::Emphasis if !span.words.is_empty() => format!("*{}*", span.words),
+            SpanKind::Strong => line.push_str("**"),
+            SpanKind::Emphasis => line.push('*'),
             SpanKind::Link {
                 to: Some(to),
                 victim,
-            } => format!("[{}]({to})", victim.unwrap_or(span.words)),
-            _ => span.words,
-        };
-        self.words(&written);
+            } => {
+                if let Some(victim) = victim {
+                    line.truncate(span.start);
+                    line.push_str(&victim);
+                }
+                line.push_str("](");
+                line.push_str(&to);
+                line.push(')');
+            }
+            SpanKind::Link { to: None, .. } | SpanKind::Image => {}
+        }
     }
 
     /// The open line's Markdown, with every span still open closed.
     fn take_line(&mut self) -> String {
-        while self.inline.len() > 1 {
+        while !self.spans.is_empty() {
             self.close_span();
         }
-        self.inline.pop().map(|s| s.words).unwrap_or_default()
+        self.line.take().unwrap_or_default()
     }
 
     /// A tight item's text, ended by a block or the item's end, becomes its paragraph.
     fn close_inline(&mut self) {
-        if self.inline.is_empty()
+        if self.line.is_none()
             || matches!(
                 self.stack.last(),
                 Some(Frame::Paragraph | Frame::Heading(_))
