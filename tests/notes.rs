@@ -215,6 +215,18 @@ fn a_named_notes_folder_must_exist_and_a_huge_or_linked_note_is_refused() {
 }
 
 #[test]
+fn a_character_no_font_has_is_reported_in_the_note() {
+    let dir = with_notes("notes-glyph", &[("2023-03.md", "An Ethiopic ሀ here.")]);
+    let out = dir.join("output");
+    let run = build(&dir, &out, &["--month", "2023-03", "--format", "pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.trim(),
+        "warning: the PDF's fonts have no glyph for a character in the assessment (notes): U+1200 (ሀ); it is shown as `?`"
+    );
+}
+
+#[test]
 fn each_brief_of_a_span_gets_its_own_note() {
     let dir = with_notes(
         "notes-each",

@@ -358,7 +358,8 @@ fn render_brief(
         }
         if !output.missing_glyphs.is_empty() {
             let cited: std::collections::HashSet<&str> = view.record_ids().collect();
-            let warnings = missing_glyph_warnings(&output.missing_glyphs, incidents, &cited);
+            let note = view.assessment.as_ref().map(|a| a.markdown.as_str());
+            let warnings = missing_glyph_warnings(&output.missing_glyphs, incidents, &cited, note);
             let _ = std::io::stderr().write_all(warnings.as_bytes());
         }
     }
@@ -431,13 +432,14 @@ fn format_name(format: Format) -> &'static str {
 const GLYPHS_SHOWN: usize = 5;
 
 /// The warnings for the characters the PDF's fonts cannot draw: one line per cited record
-/// whose text holds some (how many, and the first few), and one for those only the templates
-/// hold. Each record is serialised once and its characters looked up in a set: a warning per
+/// whose text holds some (how many, and the first few), one for those the editor's note holds,
+/// and one for those only the templates hold. Each record is serialised once and its characters looked up in a set: a warning per
 /// character that serialised every record again took 24 s for 60 000 distinct characters.
 fn missing_glyph_warnings(
     missing: &[char],
     incidents: &[Incident],
     cited: &std::collections::HashSet<&str>,
+    note: Option<&str>,
 ) -> String {
     let wanted: std::collections::HashSet<char> = missing.iter().copied().collect();
     let mut placed: std::collections::HashSet<char> = std::collections::HashSet::new();
@@ -457,6 +459,17 @@ fn missing_glyph_warnings(
                 &found,
                 &format!("record {}", crate::text::escape(&incident.id)),
             ));
+        }
+    }
+    if let Some(note) = note {
+        let mut seen = std::collections::HashSet::new();
+        let found: Vec<char> = note
+            .chars()
+            .filter(|c| wanted.contains(c) && !placed.contains(c) && seen.insert(*c))
+            .collect();
+        if !found.is_empty() {
+            placed.extend(&found);
+            out.push_str(&missing_glyph_warning(&found, "the assessment (notes)"));
         }
     }
     let templates: Vec<char> = missing
