@@ -41,6 +41,13 @@ pub fn read_listed_file(path: &Path) -> io::Result<Vec<u8>> {
 /// folder and reading it is refused as well. `relative` holds only plain names (no `..`, no
 /// root), else the read is refused.
 pub fn read_beneath(root: &Path, relative: &Path) -> io::Result<Vec<u8>> {
+    read_beneath_at_most(root, relative, u64::MAX)
+}
+
+/// As [`read_beneath`], refusing a file of more than `max` bytes (`ErrorKind::FileTooLarge`)
+/// before reading it, and reading no more than that should it grow meanwhile: an editor's
+/// note is text for a page, not whatever a pull request puts in its place.
+pub fn read_beneath_at_most(root: &Path, relative: &Path, max: u64) -> io::Result<Vec<u8>> {
     let mut names = Vec::new();
     for component in relative.components() {
         match component {
@@ -83,7 +90,7 @@ pub fn read_beneath(root: &Path, relative: &Path) -> io::Result<Vec<u8>> {
             dir = open_at(Some(&dir), folder, libc::O_DIRECTORY)?;
         }
         let opened = open_at(Some(&dir), file, libc::O_NONBLOCK)?;
-        read_opened(std::fs::File::from(opened))
+        read_opened_at_most(std::fs::File::from(opened), max)
     }
     #[cfg(not(unix))]
     {
@@ -103,7 +110,7 @@ pub fn read_beneath(root: &Path, relative: &Path) -> io::Result<Vec<u8>> {
         {
             return Err(symbolic_link());
         }
-        read_regular_file(&path)
+        read_opened_at_most(std::fs::File::open(&path)?, max)
     }
 }
 
@@ -116,16 +123,37 @@ fn symbolic_link() -> io::Error {
 
 /// The contents of an opened file, once its handle shows a regular file.
 fn read_opened(file: std::fs::File) -> io::Result<Vec<u8>> {
+    read_opened_at_most(file, u64::MAX)
+}
+
+/// The contents of an opened file of at most `max` bytes, once its handle shows a regular file.
+fn read_opened_at_most(file: std::fs::File, max: u64) -> io::Result<Vec<u8>> {
     let metadata = file.metadata()?;
     if !metadata.file_type().is_file() {
         return Err(refuse(metadata.file_type()));
+    }
+    if metadata.len() > max {
+        return Err(too_large(max));
     }
     // Sized from the metadata at hand: `read_to_end` on a `File` would ask the system for its
     // size and position again, once per record file.
     let len = usize::try_from(metadata.len()).unwrap_or(0);
     let mut bytes = Vec::with_capacity(len.saturating_add(1));
-    io::Read::read_to_end(&mut io::Read::take(&file, u64::MAX), &mut bytes)?;
+    io::Read::read_to_end(
+        &mut io::Read::take(&file, max.saturating_add(1)),
+        &mut bytes,
+    )?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        return Err(too_large(max));
+    }
     Ok(bytes)
+}
+
+fn too_large(max: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("larger than {} KiB", max / 1024),
+    )
 }
 
 fn refuse(kind: std::fs::FileType) -> io::Error {

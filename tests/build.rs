@@ -469,7 +469,12 @@ fn init_writes_the_defaults_once() {
     let dir = scratch("build-init");
     let run = heistbrief(&dir, &["init", "my-templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.lines().count(), 8, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 9, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("notes/2024-03.md") && run.stdout.contains("[@record-id]"),
+        "where the assessment goes: {}",
+        run.stdout
+    );
     let settings = read(&dir.join("my-templates/pdf.toml"));
     assert!(
         settings.starts_with("# Written by heistbrief"),

@@ -499,6 +499,38 @@ fn watch_follows_an_incidents_folder_moved_away_and_back_or_replaced() {
 }
 
 #[test]
+fn watch_rebuilds_when_a_note_is_written_or_changed_and_reports_a_bad_citation() {
+    let dir = scratch("watch-notes");
+    common::copy_stats_records(&dir);
+    let watch = Running::start(&dir, &["watch", "--month", "2024-03", "--format", "md"]);
+    Running::wait(&watch.stdout, |l| l == "built", "first build");
+    let brief = dir.join("output/brief-2024-03.md");
+    // The notes folder made after the watch began, and a note in it.
+    let notes = dir.join("notes");
+    std::fs::create_dir_all(&notes).expect("notes");
+    std::fs::write(notes.join("2024-03.md"), "First: [@2024-03-20-foxtrot].\n").expect("note");
+    wait_for_text(&brief, "## Assessment\n\nFirst: [Fixture Foxtrot]");
+    std::fs::write(notes.join("2024-03.md"), "Second thoughts.\n").expect("note");
+    wait_for_text(&brief, "## Assessment\n\nSecond thoughts.");
+    std::fs::write(notes.join("2024-03.md"), "Bad: [@no-such-record].\n").expect("note");
+    Running::wait(
+        &watch.stderr,
+        |l| l.contains("notes/2024-03.md:1:6"),
+        "the bad citation, placed",
+    );
+    Running::wait(
+        &watch.stderr,
+        |l| l.contains("the last good brief is kept"),
+        "kept",
+    );
+    assert!(
+        std::fs::read_to_string(&brief)
+            .expect("brief")
+            .contains("Second thoughts.")
+    );
+}
+
+#[test]
 fn watch_takes_up_a_templates_folder_made_after_it_started() {
     let dir = scratch("watch-templates-later");
     common::copy_stats_records(&dir);

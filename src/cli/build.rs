@@ -3,7 +3,8 @@
 
 use super::progress::Progress;
 use super::{
-    BenchmarksArg, Failure, IncidentsArg, PeriodArgs, Verbosity, emit, load_clean_with, today,
+    BenchmarksArg, Failure, IncidentsArg, NotesArg, PeriodArgs, Verbosity, emit, load_clean_with,
+    today,
 };
 use crate::incident::Incident;
 use crate::lock::{LockError, LockedFolder};
@@ -11,7 +12,7 @@ use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
 use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
 use crate::render::templates::Templates;
-use crate::render::view::{Brief, BriefOptions, brief};
+use crate::render::view::{Brief, BriefOptions, brief_with};
 use crate::render::{self, Format};
 use crate::text::shown;
 use crate::write::Outcome;
@@ -32,6 +33,8 @@ pub struct BuildArgs {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub benchmarks: BenchmarksArg,
+    #[command(flatten)]
+    pub notes: NotesArg,
     /// Folder whose templates replace the built-in ones file by file [default: templates, when present].
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -133,6 +136,8 @@ pub fn run_while(
     // The figures read every record, the brief's words only the few it cites: records are
     // kept light, and those cited are read again whole once the briefs have chosen them.
     let mut loaded = load_clean_with(&args.incidents, crate::load::load_dir_light)?;
+    // Each brief's note, its citations resolved by id or alias: a problem stops the build here.
+    let notes = args.notes.for_periods(&periods, &loaded)?;
     drop(progress);
     hold_for_tests(wanted);
     wanted.check()?;
@@ -165,7 +170,10 @@ pub fn run_while(
     let views_of = |incidents: &[Incident]| -> Result<Vec<Brief>, Failure> {
         periods
             .iter()
-            .map(|period| brief(incidents, *period, &benchmarks, &options))
+            .zip(&notes)
+            .map(|(period, note)| {
+                brief_with(incidents, *period, &benchmarks, &options, note.as_ref())
+            })
             .collect::<Result<_, _>>()
             .map_err(|e| Failure::data("").because(e))
     };
@@ -351,7 +359,8 @@ fn render_brief(
         }
         if !output.missing_glyphs.is_empty() {
             let cited: std::collections::HashSet<&str> = view.record_ids().collect();
-            let warnings = missing_glyph_warnings(&output.missing_glyphs, incidents, &cited);
+            let note = view.assessment.as_ref().map(|a| a.markdown.as_str());
+            let warnings = missing_glyph_warnings(&output.missing_glyphs, incidents, &cited, note);
             let _ = std::io::stderr().write_all(warnings.as_bytes());
         }
     }
@@ -424,13 +433,14 @@ fn format_name(format: Format) -> &'static str {
 const GLYPHS_SHOWN: usize = 5;
 
 /// The warnings for the characters the PDF's fonts cannot draw: one line per cited record
-/// whose text holds some (how many, and the first few), and one for those only the templates
-/// hold. Each record is serialised once and its characters looked up in a set: a warning per
+/// whose text holds some (how many, and the first few), one for those the editor's note holds,
+/// and one for those only the templates hold. Each record is serialised once and its characters looked up in a set: a warning per
 /// character that serialised every record again took 24 s for 60 000 distinct characters.
 fn missing_glyph_warnings(
     missing: &[char],
     incidents: &[Incident],
     cited: &std::collections::HashSet<&str>,
+    note: Option<&str>,
 ) -> String {
     let wanted: std::collections::HashSet<char> = missing.iter().copied().collect();
     let mut placed: std::collections::HashSet<char> = std::collections::HashSet::new();
@@ -450,6 +460,17 @@ fn missing_glyph_warnings(
                 &found,
                 &format!("record {}", crate::text::escape(&incident.id)),
             ));
+        }
+    }
+    if let Some(note) = note {
+        let mut seen = std::collections::HashSet::new();
+        let found: Vec<char> = note
+            .chars()
+            .filter(|c| wanted.contains(c) && !placed.contains(c) && seen.insert(*c))
+            .collect();
+        if !found.is_empty() {
+            placed.extend(&found);
+            out.push_str(&missing_glyph_warning(&found, "the assessment (notes)"));
         }
     }
     let templates: Vec<char> = missing

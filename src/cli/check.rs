@@ -1,6 +1,6 @@
 //! `heistbrief check`: validate every record and report problems for people, CI or programs.
 
-use super::{Failure, IncidentsArg, Verbosity, emit, today};
+use super::{Failure, IncidentsArg, NotesArg, Verbosity, emit, today};
 use crate::diagnostic::{ColorChoice, render_github, render_human, render_json};
 use crate::load::check_dir;
 use crate::text::shown;
@@ -11,6 +11,8 @@ use std::io::Write;
 pub struct CheckArgs {
     #[command(flatten)]
     pub incidents: IncidentsArg,
+    #[command(flatten)]
+    pub notes: NotesArg,
     /// How to print problems: for people, as GitHub Actions annotations, or as JSON.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
@@ -26,7 +28,8 @@ pub enum CheckFormat {
 pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let progress = super::progress::Progress::start("checking records", verbosity);
-    let loaded = check_dir(&args.incidents.incidents, today()?)?;
+    let mut loaded = check_dir(&args.incidents.incidents, today()?)?;
+    let notes = check_notes(&args.notes, &mut loaded)?;
     drop(progress);
     verbosity.step(
         &format!(
@@ -51,20 +54,31 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Resul
         }
     }
     if args.format != CheckFormat::Json {
-        let folder = shown(&args.incidents.incidents);
-        let files = crate::render::words::plural(loaded.files, "record");
+        // With notes, the records' folder is named beside the count of records.
+        let folder = match notes {
+            Some(_) => String::new(),
+            None => format!(" in {}", shown(&args.incidents.incidents)),
+        };
+        let mut files = crate::render::words::plural(loaded.files, "record");
+        if let Some((count, dir)) = &notes {
+            files = format!(
+                "{files} in {folder} and {} in {dir}",
+                crate::render::words::plural(*count, "note"),
+                folder = shown(&args.incidents.incidents)
+            );
+        }
         let summary = match (errors, warnings) {
-            (0, 0) => format!("checked {files} in {folder}: no problems"),
+            (0, 0) => format!("checked {files}{folder}: no problems"),
             (0, w) => format!(
-                "checked {files} in {folder}: {}",
+                "checked {files}{folder}: {}",
                 crate::render::words::plural(w, "warning")
             ),
             (e, 0) => format!(
-                "checked {files} in {folder}: {}",
+                "checked {files}{folder}: {}",
                 crate::render::words::plural(e, "error")
             ),
             (e, w) => format!(
-                "checked {files} in {folder}: {}, {}",
+                "checked {files}{folder}: {}, {}",
                 crate::render::words::plural(e, "error"),
                 crate::render::words::plural(w, "warning")
             ),
@@ -85,4 +99,24 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, verbosity: Verbosity) -> Resul
     } else {
         0
     })
+}
+
+/// Checks every note in the notes folder (when there is one) against the records: its name, its
+/// characters, its citations. The problems join the records'; how many notes, and the folder.
+fn check_notes(
+    notes: &NotesArg,
+    loaded: &mut crate::load::Loaded,
+) -> Result<Option<(usize, String)>, Failure> {
+    use crate::load::note;
+    let Some(dir) = notes.dir()? else {
+        return Ok(None);
+    };
+    let (mut found, mut problems, files) = note::read_notes(dir)
+        .map_err(|e| Failure::io(format!("cannot read the notes folder {}", shown(dir)), e))?;
+    for n in &mut found {
+        problems.extend(note::resolve(n, |key| loaded.resolve(key)));
+    }
+    loaded.diagnostics.extend(problems);
+    crate::diagnostic::Diagnostic::sort(&mut loaded.diagnostics);
+    Ok(Some((files, shown(dir))))
 }

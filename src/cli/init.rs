@@ -38,13 +38,19 @@ pub fn run(args: &InitArgs, out: &mut dyn std::io::Write) -> Result<u8, Failure>
         })
         .collect();
     write_set(&args.dir, &files)?;
-    let report: String = files
+    let mut report: String = files
         .iter()
         .map(|(path, _)| format!("wrote {}\n", shown(path)))
         .collect();
+    // The one input an editor writes that is not a template: where it goes.
+    report.push_str(NOTES_HINT);
     emit(out, &report)?;
     Ok(0)
 }
+
+/// Where the editor's assessment goes, said once the templates are written (the `assessment`
+/// block of `brief.md.tera` says it too).
+const NOTES_HINT: &str = "the assessment of a period goes in notes/<label>.md (notes/2024-03.md, notes/2024-Q1.md, notes/2024.md), Markdown that cites a record as [@record-id]; build puts it under \"Assessment\"\n";
 
 /// The first line of a written default: where it came from, in the file's comment syntax.
 fn stamp(name: &str, version: &str) -> String {

@@ -99,6 +99,70 @@ pub struct IncidentsArg {
     pub incidents: PathBuf,
 }
 
+/// `--notes DIR`, taken by the commands that read the editor's assessments.
+#[derive(Debug, Args)]
+pub struct NotesArg {
+    /// Folder of the editor's assessments, one per period (2024-03.md, 2024-Q1.md, 2024.md) [default: notes, when present].
+    #[arg(long, value_name = "DIR")]
+    pub notes: Option<PathBuf>,
+}
+
+impl NotesArg {
+    const DEFAULT: &str = "notes";
+
+    /// The notes folder: the one named, which must be a folder; else `notes/` when there is
+    /// one; else none (no notes).
+    pub fn dir(&self) -> Result<Option<&Path>, Failure> {
+        match &self.notes {
+            Some(dir) if !dir.is_dir() => Err(Failure::usage(format!(
+                "--notes {}: not a folder",
+                shown(dir)
+            ))),
+            Some(dir) => Ok(Some(dir)),
+            None if Path::new(Self::DEFAULT).is_dir() => Ok(Some(Path::new(Self::DEFAULT))),
+            None => Ok(None),
+        }
+    }
+
+    /// The folder `watch` watches, whether or not it exists yet.
+    pub fn watched(&self) -> PathBuf {
+        self.notes
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(Self::DEFAULT))
+    }
+
+    /// The note for each period (`None` where there is none), its citations resolved against
+    /// `loaded`; any problem stops the command as a record's would, before anything is written.
+    pub fn for_periods(
+        &self,
+        periods: &[Period],
+        loaded: &Loaded,
+    ) -> Result<Vec<Option<crate::load::note::Note>>, Failure> {
+        use crate::load::note;
+        let Some(dir) = self.dir()? else {
+            return Ok(periods.iter().map(|_| None).collect());
+        };
+        let mut problems = Vec::new();
+        let mut notes = Vec::with_capacity(periods.len());
+        for period in periods {
+            notes.push(match note::read_note(dir, &period.label()) {
+                Ok(Some(mut found)) => {
+                    problems.extend(note::resolve(&mut found, |key| loaded.resolve(key)));
+                    Some(found)
+                }
+                Ok(None) => None,
+                Err(problem) => {
+                    problems.push(*problem);
+                    None
+                }
+            });
+        }
+        Diagnostic::sort(&mut problems);
+        stop_on_errors(&problems, dir, "; nothing written")?;
+        Ok(notes)
+    }
+}
+
 /// The period options shared by every command that takes a period: exactly one form.
 #[derive(Debug, Args)]
 pub struct PeriodArgs {

@@ -196,8 +196,8 @@ fn say(out: &mut dyn Write, line: &str) -> Result<(), Failure> {
     out.flush().map_err(Failure::output)
 }
 
-/// The records folder, the templates folder (the one given, or `templates/` when present) and
-/// the published figures' file.
+/// The records folder, the templates folder (the one given, or `templates/` when present), the
+/// notes folder (the one given, or `notes/`) and the published figures' file.
 fn inputs(args: &BuildArgs) -> Inputs {
     let templates = args
         .templates
@@ -209,7 +209,11 @@ fn inputs(args: &BuildArgs) -> Inputs {
         .clone()
         .unwrap_or_else(|| Path::new("benchmarks.toml").to_path_buf());
     Inputs {
-        folders: vec![args.incidents.incidents.clone(), templates],
+        folders: vec![
+            args.incidents.incidents.clone(),
+            templates,
+            args.notes.watched(),
+        ],
         files: vec![benchmarks],
     }
 }

@@ -3,6 +3,7 @@
 mod cache;
 mod discover;
 pub(crate) mod fields;
+pub mod note;
 mod plain;
 pub(crate) mod raw;
 pub mod record;
@@ -35,6 +36,12 @@ pub struct Loaded {
     /// How many of the files were unchanged since the last build, their records taken from its
     /// cache ([`load_dir_light`] only).
     pub cached: usize,
+    /// Every file's id, sorted, when the records are not kept ([`check_dir`]): what a note's
+    /// citation is resolved against there. Empty otherwise, where `incidents` hold the ids.
+    pub ids: Vec<String>,
+    /// Each valid record's aliases (earlier ids), each with the record's id. Light records
+    /// leave their aliases out, so they are kept here for a note's citations.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 impl Loaded {
@@ -45,6 +52,18 @@ impl Loaded {
     /// Whether a file or folder could not be read at all (an I/O problem, not a data problem).
     pub fn has_io_problems(&self) -> bool {
         self.diagnostics.iter().any(|d| d.io)
+    }
+
+    /// The id of the record `key` names, by its id or one of its aliases.
+    pub fn resolve(&self, key: &str) -> Option<&str> {
+        if let Some(id) = self.aliases.get(key) {
+            return Some(id);
+        }
+        if let Ok(at) = self.incidents.binary_search_by(|i| i.id.as_str().cmp(key)) {
+            return Some(&self.incidents[at].id);
+        }
+        let at = self.ids.binary_search_by(|id| id.as_str().cmp(key)).ok()?;
+        Some(&self.ids[at])
     }
 }
 
@@ -199,11 +218,17 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
         results.len()
     });
     let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
-    for (((incident, aliases, problems, _, _), path), at) in
-        results.into_iter().zip(&paths).zip(0..)
+    let mut alias_ids = std::collections::BTreeMap::new();
+    for ((((incident, aliases, problems, _, _), path), id), at) in
+        results.into_iter().zip(&paths).zip(&ids).zip(0..)
     {
         kept.extend(incident.map(|i| (i, at)));
-        aliased.extend(aliases.map(|a| (a, path.as_path())));
+        if let Some(aliases) = aliases {
+            for alias in &aliases {
+                alias_ids.entry(alias.clone()).or_insert_with(|| id.clone());
+            }
+            aliased.push((aliases, path.as_path()));
+        }
         diagnostics.extend(problems);
     }
     let named: Vec<(&str, &Path)> = ids
@@ -228,12 +253,21 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
         .into_iter()
         .map(|(incident, at)| (incident, std::mem::take(&mut paths[at])))
         .unzip();
+    let all_ids = if keep == Keep::Problems {
+        let mut ids = ids;
+        ids.sort_unstable();
+        ids
+    } else {
+        Vec::new()
+    };
     Ok(Loaded {
         incidents,
         paths: kept_paths,
         diagnostics,
         files,
         cached,
+        ids: all_ids,
+        aliases: alias_ids,
     })
 }
 

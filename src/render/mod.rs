@@ -3,6 +3,7 @@
 //! writing files is the command line's business.
 
 pub mod archive;
+pub mod assessment;
 pub mod charts;
 pub mod csv;
 pub mod document;

@@ -10,6 +10,7 @@ use super::records::{ById, anchor, link, named};
 use super::words;
 use crate::benchmark::Benchmark;
 use crate::incident::{Attribution, Incident, Keyword, UsdTotal};
+use crate::load::note::Note;
 use crate::period::{Period, PeriodKind};
 use crate::stats::{self, Comparison, Figures, figures};
 use crate::text::one_line;
@@ -41,6 +42,8 @@ pub struct Brief {
     /// Records in the data set (up to any date), which the brief rests on.
     pub records: usize,
     pub key: KeyFigures,
+    /// The editor's assessment of the period (`notes/<label>.md`), when there is one.
+    pub assessment: Option<Assessment>,
     /// The period's largest thefts, at most fifty, largest first.
     pub incidents: Vec<IncidentRow>,
     /// The period's thefts beyond those fifty: how many, and their total in words.
@@ -69,6 +72,15 @@ impl Brief {
             .chain(&self.cited)
             .map(|row| row.id.as_str())
     }
+}
+
+/// The editor's note for the period, ready for the brief's Markdown.
+#[derive(Debug, Serialize)]
+pub struct Assessment {
+    /// The note as Markdown written again by heistbrief ([`super::assessment`]): its headings
+    /// below the brief's sections, its citations links to the records, its text escaped. A
+    /// template prints it with `| safe`, on lines of its own.
+    pub markdown: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -249,6 +261,19 @@ pub fn brief(
     benchmarks: &[Benchmark],
     options: &BriefOptions,
 ) -> Result<Brief, ChartError> {
+    brief_with(incidents, period, benchmarks, options, None)
+}
+
+/// The brief view with the editor's note for the period, its citations resolved
+/// ([`crate::load::note::resolve`]): each record it cites is linked, and one without a row of
+/// its own joins the other records cited, with one source.
+pub fn brief_with(
+    incidents: &[Incident],
+    period: Period,
+    benchmarks: &[Benchmark],
+    options: &BriefOptions,
+    note: Option<&Note>,
+) -> Result<Brief, ChartError> {
     let f = figures(incidents, period, benchmarks);
     let by_id = ById::new(incidents);
     let mut cite = Citations::new(&by_id);
@@ -293,6 +318,15 @@ pub fn brief(
         })
         .collect();
 
+    // Last, so that a record the figures cite keeps its sources in the list.
+    let assessment = note.map(|note| Assessment {
+        markdown: super::assessment::markdown(&note.text, |key| {
+            let id = note.records.get(key)?;
+            cite.mention(id);
+            cite.by_id.get(id).map(link)
+        }),
+    });
+
     Ok(Brief {
         title: format!(
             "North Korea-attributed crypto thefts — {}",
@@ -323,6 +357,7 @@ pub fn brief(
         disputes,
         charts,
         key,
+        assessment,
         incidents: rows,
         incidents_more: unlisted.len(),
         incidents_more_total: words::money(stats::total(unlisted)),
