@@ -72,8 +72,9 @@ enum Keep {
     Problems,
 }
 
-/// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers and
-/// laundering steps, without the summary, notes, tags or its sources' addresses and quotes.
+/// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers,
+/// laundering steps and aliases (which match a renamed record to the snapshot of an earlier
+/// brief), without the summary, notes, tags, revision trail or its sources' addresses and quotes.
 pub fn light(mut incident: Incident) -> Incident {
     incident.summary = String::new();
     incident.attribution_note = None;
@@ -81,7 +82,7 @@ pub fn light(mut incident: Incident) -> Incident {
     incident.country = None;
     incident.chains = Vec::new();
     incident.tags = Vec::new();
-    incident.aliases = Vec::new();
+    incident.revisions = Vec::new();
     for source in &mut incident.sources {
         source.url = String::new();
         source.quote = None;

@@ -1,6 +1,6 @@
 //! The fast path for a record file in the plain shape `new` writes and contributors copy: one
 //! `key = value` per line, one-line strings, integers, dates and arrays of strings, then
-//! `[[laundering]]` and `[[sources]]` sections.
+//! `[[laundering]]`, `[[sources]]` and `[[revisions]]` sections.
 //!
 //! Reading through the spanned TOML tree is most of what loading 100 000 records costs beyond
 //! reading the files. This module reads a plain file straight into the one form
@@ -57,7 +57,8 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
     let mut open: Option<(Section, Table<'t>)> = None;
     let mut laundering = Some(Vec::new());
     let mut sources = Some(Vec::with_capacity(4));
-    let mut counts = [0; 2];
+    let mut revisions = Some(Vec::new());
+    let mut counts = [0; 3];
     let mut close = |section: Option<(Section, Table<'t>)>, report: &mut R| {
         let Some((kind, mut table)) = section else {
             return;
@@ -68,6 +69,7 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
         match kind {
             Section::Laundering => push(&mut laundering, typing::laundering_step(report, table)),
             Section::Sources => push(&mut sources, typing::source(report, table)),
+            Section::Revisions => push(&mut revisions, typing::revision(report, table)),
         }
     };
     for line in text.split_inclusive('\n') {
@@ -111,6 +113,7 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
         Arrays::Typed {
             laundering,
             sources,
+            revisions,
         },
     ))
 }
