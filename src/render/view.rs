@@ -41,6 +41,9 @@ pub struct Brief {
     /// Records in the data set (up to any date), which the brief rests on.
     pub records: usize,
     pub key: KeyFigures,
+    /// What changed in the records behind the figures since the brief of an earlier period
+    /// (its snapshot): `None` when nothing did, or there is no earlier brief to compare with.
+    pub revisions: Option<super::revisions::Revisions>,
     /// The period's largest thefts, at most fifty, largest first.
     pub incidents: Vec<IncidentRow>,
     /// The period's thefts beyond those fifty: how many, and their total in words.
@@ -247,6 +250,18 @@ pub fn brief(
     options: &BriefOptions,
 ) -> Result<Brief, ChartError> {
     let f = figures(incidents, period, benchmarks);
+    brief_of(&f, incidents, period, benchmarks, options)
+}
+
+/// The brief view from figures already computed over `incidents`, so that a caller that also
+/// needs them (for the brief's snapshot) computes them once.
+pub fn brief_of(
+    f: &Figures<'_>,
+    incidents: &[Incident],
+    period: Period,
+    benchmarks: &[Benchmark],
+    options: &BriefOptions,
+) -> Result<Brief, ChartError> {
     let by_id = ById::new(incidents);
     let mut cite = Citations::new(&by_id);
 
@@ -320,6 +335,7 @@ pub fn brief(
         disputes,
         charts,
         key,
+        revisions: None,
         incidents: rows,
         incidents_more: unlisted.len(),
         incidents_more_total: words::money(stats::total(unlisted)),
