@@ -87,6 +87,8 @@ pub struct Incident {
 /// One correction of a record: the day it was made, the field and the value it had before,
 /// and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// `field` and `previous` are defined by the variants of `Previous`: no other key is allowed.
+#[schemars(extend("unevaluatedProperties" = false))]
 pub struct Revision {
     /// The day the correction was made.
     pub date: NaiveDate,

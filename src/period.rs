@@ -360,7 +360,15 @@ mod tests {
         ] {
             assert_eq!(Period::from_label(&period.label()), Some(period));
         }
-        for other in ["2024-3", "2024-q1", "24", "2024-13", "x", "", "2024-02-10_2024-01-01"] {
+        for other in [
+            "2024-3",
+            "2024-q1",
+            "24",
+            "2024-13",
+            "x",
+            "",
+            "2024-02-10_2024-01-01",
+        ] {
             assert_eq!(Period::from_label(other), None, "{other}");
         }
     }

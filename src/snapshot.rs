@@ -126,7 +126,11 @@ impl<'a> Snapshot<'a> {
                 victim: Cow::Borrowed(&i.victim),
                 amount_usd: i.amount_usd,
                 attribution: i.attribution,
-                aliases: i.aliases.iter().map(|a| Cow::Borrowed(a.as_str())).collect(),
+                aliases: i
+                    .aliases
+                    .iter()
+                    .map(|a| Cow::Borrowed(a.as_str()))
+                    .collect(),
             })
             .collect();
         if !records.is_sorted_by(|a, b| a.id <= b.id) {
@@ -158,7 +162,10 @@ impl<'a> Snapshot<'a> {
         line("to", json(&self.to));
         line("records_to", json(&self.records_to));
         let figures: Vec<String> = self.figures.iter().map(|f| json(f)).collect();
-        line("figures", format!("[\n    {}\n  ]", figures.join(",\n    ")));
+        line(
+            "figures",
+            format!("[\n    {}\n  ]", figures.join(",\n    ")),
+        );
         let mut text = Vec::with_capacity(out.capacity());
         text.extend(b"{\n");
         text.extend(out);
@@ -168,7 +175,14 @@ impl<'a> Snapshot<'a> {
             // Writes into a Vec: cannot fail.
             let _ = serde_json::to_writer(&mut text, record);
         }
-        text.extend(if self.records.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" }.bytes());
+        text.extend(
+            if self.records.is_empty() {
+                "]\n}\n"
+            } else {
+                "\n  ]\n}\n"
+            }
+            .bytes(),
+        );
         text
     }
 
@@ -616,11 +630,31 @@ mod tests {
         let good = String::from_utf8(snapshot_of(&records, "2024-02").to_json()).expect("utf8");
         for (from, to, says) in [
             ("\"version\": 1", "\"version\": 2", "version 2"),
-            ("\"period\": \"2024-02\"", "\"period\": \"2024-03\"", "not a period"),
-            ("\"victim\":\"2024-02-10-B\"", "\"victim\":\"a\\u001b[2Jb\"", "control"),
-            ("\"victim\":\"2024-02-10-B\"", "\"victim\":\"\\u202e\"", "its victim"),
-            ("\"version\": 1", "\"version\": 1, \"x\\u001b\": 1", "\\u{1b}"),
-            ("\"records\": [", "\"records\": 7, \"r\": [", "not a brief snapshot"),
+            (
+                "\"period\": \"2024-02\"",
+                "\"period\": \"2024-03\"",
+                "not a period",
+            ),
+            (
+                "\"victim\":\"2024-02-10-B\"",
+                "\"victim\":\"a\\u001b[2Jb\"",
+                "control",
+            ),
+            (
+                "\"victim\":\"2024-02-10-B\"",
+                "\"victim\":\"\\u202e\"",
+                "its victim",
+            ),
+            (
+                "\"version\": 1",
+                "\"version\": 1, \"x\\u001b\": 1",
+                "\\u{1b}",
+            ),
+            (
+                "\"records\": [",
+                "\"records\": 7, \"r\": [",
+                "not a brief snapshot",
+            ),
         ] {
             assert!(good.contains(from), "{from}");
             let bad = good.replacen(from, to, 1);
@@ -647,7 +681,10 @@ mod tests {
         ];
         assert_eq!(latest_before(march, &candidates), Some(month("2024-02")));
         let q1 = Period::parse_quarter("2024-Q1").expect("quarter");
-        let december = [month("2023-12"), Period::parse_quarter("2023-Q4").expect("q")];
+        let december = [
+            month("2023-12"),
+            Period::parse_quarter("2023-Q4").expect("q"),
+        ];
         assert_eq!(latest_before(q1, &december), Some(december[1]));
         assert_eq!(latest_before(march, &[month("2024-03")]), None);
     }

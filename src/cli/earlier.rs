@@ -24,8 +24,7 @@ pub fn in_folder(out: &Path) -> Result<Vec<(Period, PathBuf)>, Failure> {
     };
     let mut found = Vec::new();
     for entry in entries {
-        let entry =
-            entry.map_err(|e| Failure::io(format!("cannot list {}", shown(out)), e))?;
+        let entry = entry.map_err(|e| Failure::io(format!("cannot list {}", shown(out)), e))?;
         let name = entry.file_name();
         let Some(period) = name.to_str().and_then(snapshot::period_of_file) else {
             continue;
@@ -86,13 +85,8 @@ pub fn parse<'b>(
     bytes: &'b [u8],
     period: Period,
 ) -> Result<snapshot::Snapshot<'b>, Failure> {
-    let read = snapshot::parse(bytes).map_err(|problem| {
-        Failure::data(format!(
-            "{}: {problem}",
-            shown(path)
-        ))
-        .with_note(NOTE)
-    })?;
+    let read = snapshot::parse(bytes)
+        .map_err(|problem| Failure::data(format!("{}: {problem}", shown(path))).with_note(NOTE))?;
     if read.to >= period.from {
         return Err(Failure::data(format!(
             "{}: the brief for {} does not end before {} begins, so it is no earlier brief",

@@ -535,7 +535,9 @@ mod same_rules {
     }
 
     fn record() -> impl Strategy<Value = String> {
-        use crate::incident::{Attribution, Keyword, LaunderingMethod, Vector, VictimKind};
+        use crate::incident::{
+            Attribution, Keyword, LaunderingMethod, RevisedField, Vector, VictimKind,
+        };
         fn names<K: Keyword>() -> &'static [&'static str] {
             Box::leak(
                 K::ALL
@@ -574,12 +576,24 @@ mod same_rules {
             ("quote", text().boxed(), false),
             ("accessed", date().boxed(), false),
         ]);
+        // `previous` of any field's type, whatever `field` says: typed as the field it names.
+        let revision = table(vec![
+            ("date", date().boxed(), true),
+            ("field", keyword(names::<RevisedField>()).boxed(), true),
+            (
+                "previous",
+                prop_oneof![date(), amount(), text(), keyword(names::<Attribution>())].boxed(),
+                true,
+            ),
+            ("reason", text().boxed(), true),
+        ]);
         (
             root,
             proptest::collection::vec(step, 0..3),
             proptest::collection::vec(source, 0..4),
+            proptest::collection::vec(revision, 0..3),
         )
-            .prop_map(|(root, steps, sources)| {
+            .prop_map(|(root, steps, sources, revisions)| {
                 let mut text = root;
                 for step in steps {
                     text.push_str("\n\n[[laundering]]\n");
@@ -588,6 +602,10 @@ mod same_rules {
                 for source in sources {
                     text.push_str("\n\n[[sources]]\n");
                     text.push_str(&source);
+                }
+                for revision in revisions {
+                    text.push_str("\n\n[[revisions]]\n");
+                    text.push_str(&revision);
                 }
                 text.push('\n');
                 text

@@ -110,11 +110,7 @@ fn line(change: &Change, record: Option<&Incident>) -> RevisionLine {
                 .and_then(|r| r.revisions.iter().rev().find(|rev| rev.previous == *before))
                 // In parentheses in a sentence of its own: without its full stop.
                 .map(|rev| one_line(&rev.reason).trim_end_matches('.').to_owned());
-            (
-                before.field().to_string(),
-                values(before, after),
-                reason,
-            )
+            (before.field().to_string(), values(before, after), reason)
         }
     };
     RevisionLine {
