@@ -2,8 +2,7 @@
 //! The comparison itself is [`crate::snapshot`]'s; here each change gets its old and new values
 //! as a brief writes them and the reason its record's `[[revisions]]` trail gives.
 
-use super::view::period_name;
-use super::words;
+use super::words::{self, period_name};
 use crate::incident::{Incident, Previous, UsdTotal};
 use crate::period::Period;
 use crate::snapshot::{Change, Changes, Figure, Refigured, What};
