@@ -147,3 +147,46 @@ fn a_broken_snapshot_stops_the_build_naming_the_file() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("no earlier brief"), "{}", run.stderr);
 }
+
+#[test]
+fn each_brief_of_a_span_is_compared_with_what_the_folder_held_before_the_run() {
+    let dir = scratch("revisions-each");
+    copy_stats_records(&dir);
+    let out = dir.join("out");
+    let args = [
+        "--each",
+        "month",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-03-31",
+        "--format",
+        "md",
+    ];
+    let first = build(&dir, &out, &args);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let brief = |month: &str| read(&out.join(format!("brief-2024-{month}.md")));
+    for month in ["01", "02", "03"] {
+        assert!(!brief(month).contains("Revised"), "{month}");
+    }
+    edit(
+        &dir,
+        "2023/2023-11-22-bravo.toml",
+        "amount_usd = 100_000_000",
+        "amount_usd = 110_000_000",
+    );
+    let second = build(&dir, &out, &args);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    // January has no earlier brief in the folder. February and March are each compared with
+    // the brief before them as it was published, not as this run rebuilt it: both say so.
+    assert!(!brief("01").contains("Revised"));
+    for month in ["02", "03"] {
+        assert!(
+            brief(month).contains(
+                "- **Fixture Bravo**, November 2023: $100 million → $110 million (no reason recorded)."
+            ),
+            "{month}:\n{}",
+            brief(month)
+        );
+    }
+}
