@@ -150,32 +150,27 @@ impl<'a> Snapshot<'a> {
     /// The snapshot as its file holds it: JSON, one record a line so that a file of many
     /// records stays readable and diffable, keys in the order of the types above.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(128 * (self.records.len() + 8));
-        let mut line = |key: &str, value: String| {
-            out.extend(format!("  \"{key}\": {value},\n").bytes());
-        };
-        // Plain data (strings, dates, integers): serialising it cannot fail.
-        let json = |v: &dyn erased::Json| v.json();
-        line("version", json(&self.version));
-        line("period", json(&self.period));
-        line("from", json(&self.from));
-        line("to", json(&self.to));
-        line("records_to", json(&self.records_to));
-        let figures: Vec<String> = self.figures.iter().map(|f| json(f)).collect();
-        line(
-            "figures",
-            format!("[\n    {}\n  ]", figures.join(",\n    ")),
-        );
-        let mut text = Vec::with_capacity(out.capacity());
-        text.extend(b"{\n");
-        text.extend(out);
-        text.extend(b"  \"records\": [");
-        for (i, record) in self.records.iter().enumerate() {
-            text.extend(if i == 0 { "\n    " } else { ",\n    " }.bytes());
-            // Writes into a Vec: cannot fail.
-            let _ = serde_json::to_writer(&mut text, record);
+        // Plain data (strings, dates, integers) written to a Vec: serialising cannot fail.
+        fn json(value: &impl Serialize) -> String {
+            serde_json::to_string(value).unwrap_or_default()
         }
-        text.extend(
+        let figures: Vec<String> = self.figures.iter().map(json).collect();
+        let head = format!(
+            "{{\n  \"version\": {},\n  \"period\": {},\n  \"from\": {},\n  \"to\": {},\n  \"records_to\": {},\n  \"figures\": [\n    {}\n  ],\n  \"records\": [",
+            json(&self.version),
+            json(&self.period),
+            json(&self.from),
+            json(&self.to),
+            json(&self.records_to),
+            figures.join(",\n    ")
+        );
+        let mut out = Vec::with_capacity(head.len() + 128 * self.records.len() + 8);
+        out.extend(head.bytes());
+        for (i, record) in self.records.iter().enumerate() {
+            out.extend(if i == 0 { "\n    " } else { ",\n    " }.bytes());
+            let _ = serde_json::to_writer(&mut out, record);
+        }
+        out.extend(
             if self.records.is_empty() {
                 "]\n}\n"
             } else {
@@ -183,23 +178,11 @@ impl<'a> Snapshot<'a> {
             }
             .bytes(),
         );
-        text
+        out
     }
 
     fn period(&self) -> Option<Period> {
         Period::from_label(&self.period)
-    }
-}
-
-/// `serde_json::to_string` behind one object-safe call, for the lines of [`Snapshot::to_json`].
-mod erased {
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
     }
 }
 
