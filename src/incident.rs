@@ -77,6 +77,61 @@ pub struct Incident {
     /// At least one public source.
     #[schemars(length(min = 1))]
     pub sources: Vec<Source>,
+    /// Corrections of the figures a brief prints (date, victim, amount, tier), oldest first:
+    /// what each field held before and why it changed, so a brief can say why a published
+    /// figure moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+}
+
+/// One correction of a record: the day it was made, the field and the value it had before,
+/// and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// `field` and `previous` are defined by the variants of `Previous`: no other key is allowed.
+#[schemars(extend("unevaluatedProperties" = false))]
+pub struct Revision {
+    /// The day the correction was made.
+    pub date: NaiveDate,
+    /// The field corrected and the value it held before, typed as that field.
+    #[serde(flatten)]
+    pub previous: Previous,
+    /// Why it changed, in one sentence (the source that settled it).
+    pub reason: String,
+}
+
+/// A field a revision corrects, with its earlier value: the fields a brief's figures read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "field", content = "previous")]
+pub enum Previous {
+    #[serde(rename = "date")]
+    Date(NaiveDate),
+    #[serde(rename = "victim")]
+    Victim(String),
+    #[serde(rename = "amount_usd")]
+    AmountUsd(Usd),
+    #[serde(rename = "attribution")]
+    Attribution(Attribution),
+}
+
+impl Previous {
+    pub fn field(&self) -> RevisedField {
+        match self {
+            Previous::Date(_) => RevisedField::Date,
+            Previous::Victim(_) => RevisedField::Victim,
+            Previous::AmountUsd(_) => RevisedField::AmountUsd,
+            Previous::Attribution(_) => RevisedField::Attribution,
+        }
+    }
+
+    /// The same field's value in `incident` now.
+    pub fn current(&self, incident: &Incident) -> Previous {
+        match self.field() {
+            RevisedField::Date => Previous::Date(incident.date),
+            RevisedField::Victim => Previous::Victim(incident.victim.clone()),
+            RevisedField::AmountUsd => Previous::AmountUsd(incident.amount_usd),
+            RevisedField::Attribution => Previous::Attribution(incident.attribution),
+        }
+    }
 }
 
 /// One hop of the stolen funds' route.
@@ -212,6 +267,13 @@ keyword_enum! {
 }
 
 keyword_enum! {
+    /// The fields a `[[revisions]]` entry may correct: those behind a brief's figures.
+    RevisedField {
+        Date = "date", Victim = "victim", AmountUsd = "amount_usd", Attribution = "attribution",
+    }
+}
+
+keyword_enum! {
     /// What kind of service a laundering step used.
     LaunderingMethod {
         Mixer = "mixer", Bridge = "bridge", Dex = "dex", Exchange = "exchange", Otc = "otc",
@@ -246,6 +308,7 @@ pub(crate) fn test_incident(id: &str, date: &str, usd: u64) -> Incident {
             quote: None,
             accessed: None,
         }],
+        revisions: Vec::new(),
     }
 }
 
@@ -276,6 +339,7 @@ mod tests {
         agree_with_serde_and_clap::<Vector>();
         agree_with_serde_and_clap::<Attribution>();
         agree_with_serde_and_clap::<LaunderingMethod>();
+        agree_with_serde_and_clap::<RevisedField>();
     }
 
     #[test]

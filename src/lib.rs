@@ -19,6 +19,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod serve;
+pub mod snapshot;
 pub mod stats;
 pub mod text;
 pub mod validate;

@@ -154,6 +154,22 @@ impl Period {
         }
     }
 
+    /// The period whose [`label`](Self::label) is `label` (`2024-03`, `2024-Q1`, `2024`,
+    /// `2024-01-01_2024-02-10`), read back from a file name; `None` for anything else.
+    pub fn from_label(label: &str) -> Option<Self> {
+        let period = if let Some((from, to)) = label.split_once('_') {
+            Period::range(from.parse().ok()?, to.parse().ok()?).ok()?
+        } else if label.contains('Q') {
+            Period::parse_quarter(label).ok()?
+        } else if label.contains('-') {
+            Period::parse_month(label).ok()?
+        } else {
+            Period::parse_year(label).ok()?
+        };
+        // Only the label the period itself writes: one file name per period.
+        (period.label() == label).then_some(period)
+    }
+
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.from <= date && date <= self.to
     }
@@ -332,6 +348,30 @@ pub fn same_day_year_earlier(date: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_reads_back_as_its_period_and_nothing_else_does() {
+        let day = |s: &str| s.parse::<NaiveDate>().expect("date");
+        for period in [
+            Period::parse_month("2024-03").expect("month"),
+            Period::parse_quarter("2024-Q1").expect("quarter"),
+            Period::parse_year("2024").expect("year"),
+            Period::range(day("2024-01-01"), day("2024-02-10")).expect("range"),
+        ] {
+            assert_eq!(Period::from_label(&period.label()), Some(period));
+        }
+        for other in [
+            "2024-3",
+            "2024-q1",
+            "24",
+            "2024-13",
+            "x",
+            "",
+            "2024-02-10_2024-01-01",
+        ] {
+            assert_eq!(Period::from_label(other), None, "{other}");
+        }
+    }
 
     fn d(text: &str) -> NaiveDate {
         text.parse().expect("test date")

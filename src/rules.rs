@@ -72,6 +72,14 @@ pub const RULES: &[Rule] = &[
         text: "A `quote` is at most 300 characters. A source without a `quote` is a warning: add the sentence of the page that states what the record takes from it.",
         fixture: "long-quote",
     },
+    Rule {
+        text: "A `[[revisions]]` entry (a correction of the record) has a `date`, the `field` it corrected (`date`, `victim`, `amount_usd` or `attribution`), the value that field held before as `previous`, typed as that field and not the record's current value, and a one-line `reason`.",
+        fixture: "revision-unchanged",
+    },
+    Rule {
+        text: "A revision's `date` is not in the future.",
+        fixture: "revision-future",
+    },
 ];
 
 /// The rules as the Markdown list CONTRIBUTING.md embeds.

@@ -2,7 +2,7 @@
 //! records and give violations by field path; loading places them in the file.
 
 use crate::diagnostic::Diagnostic;
-use crate::incident::{Incident, Source};
+use crate::incident::{Incident, Previous, Source};
 use crate::text::TextKind::{Line, Prose};
 use crate::text::shown;
 use crate::text::{TextKind, echo, looks_empty, problem_in};
@@ -149,6 +149,7 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         }
         source_trail(&mut out, i, source, today);
     }
+    revisions(&mut out, incident, today);
     if incident.id.contains(char::REPLACEMENT_CHARACTER) {
         out.push(Violation::error(
             "id",
@@ -173,6 +174,40 @@ pub fn rule_violations(incident: &Incident, today: NaiveDate) -> Vec<Violation> 
         ));
     }
     out
+}
+
+/// The revision trail: each entry gives a value the field no longer holds, on a day that has
+/// come, for a reason a reader can be shown.
+fn revisions(out: &mut Vec<Violation>, incident: &Incident, today: NaiveDate) {
+    for (i, revision) in incident.revisions.iter().enumerate() {
+        if revision.date > today {
+            out.push(Violation::error(
+                format!("revisions[{i}].date"),
+                format!("{} is in the future (today is {today})", revision.date),
+            ));
+        }
+        let previous_is_text = match &revision.previous {
+            Previous::Victim(victim) => {
+                text(out, || format!("revisions[{i}].previous"), victim, Line)
+            }
+            _ => true,
+        };
+        if previous_is_text && revision.previous == revision.previous.current(incident) {
+            out.push(Violation::error(
+                format!("revisions[{i}].previous"),
+                format!(
+                    "is the record's current `{}`; `previous` is the value it held before this correction",
+                    revision.previous.field()
+                ),
+            ));
+        }
+        text(
+            out,
+            || format!("revisions[{i}].reason"),
+            &revision.reason,
+            Line,
+        );
+    }
 }
 
 /// The longest `quote` a source may carry: a sentence or two, not the article.

@@ -58,7 +58,8 @@ fn the_same_inputs_give_the_same_bytes() {
         .filter(|name| name != ".heistbrief.lock")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 7, "{names:?}");
+    // The brief in three formats, its four charts and its snapshot.
+    assert_eq!(names.len(), 8, "{names:?}");
     for name in names {
         assert_eq!(
             std::fs::read(a.join(&name)).expect("a"),
@@ -85,6 +86,7 @@ fn it_prints_each_path_and_writes_the_charts_the_markdown_links() {
             "brief-2024-03-laundering.svg",
             "brief-2024-03.html",
             "brief-2024-03.pdf",
+            "brief-2024-03.json",
         ]
         .map(|f| format!("wrote {shown}/{f}"))
     );
@@ -118,8 +120,10 @@ fn only_the_formats_asked_for_are_written() {
         &["--month", "2024-03", "--format", "html"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.lines().count(), 1);
+    // The HTML, and the snapshot of what it printed (whatever the formats).
+    assert_eq!(run.stdout.lines().count(), 2);
     assert!(out.join("brief-2024-03.html").is_file());
+    assert!(out.join("brief-2024-03.json").is_file());
     assert!(!out.join("brief-2024-03.md").exists());
 }
 

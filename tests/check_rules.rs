@@ -33,7 +33,7 @@ const CASES: &[(&str, i32, &[&str])] = &[
         // The quoted key's newline and escape sequence are shown as text: one annotation, no
         // forged `::error` command, nothing for the terminal to act on.
         &[
-            "::error file=incidents/2024/2024-05-31-fixture.toml,line=8,col=1,title=key\\n%3A%3Aerror%3A%3Aforged\\u{1b}[2J::key\\n::error::forged\\u{1b}[2J: unknown field `key\\n::error::forged\\u{1b}[2J`; expected one of: date, victim, aliases, victim_kind, country, chains, vector, amount_usd, attribution, attribution_note, actor, summary, tags, laundering, sources",
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=8,col=1,title=key\\n%3A%3Aerror%3A%3Aforged\\u{1b}[2J::key\\n::error::forged\\u{1b}[2J: unknown field `key\\n::error::forged\\u{1b}[2J`; expected one of: date, victim, aliases, victim_kind, country, chains, vector, amount_usd, attribution, attribution_note, actor, summary, tags, laundering, sources, revisions",
         ],
     ),
     (
@@ -54,6 +54,20 @@ const CASES: &[(&str, i32, &[&str])] = &[
             "::error file=incidents/2024/2024-05-31-fixture.toml,line=13,col=12,title=sources[0].accessed::sources[0].accessed: 2024-06-01 is before the page was published (2024-06-10)",
             "::error file=incidents/2024/2024-05-31-fixture.toml,line=14,col=9,title=sources[0].quote::sources[0].quote: is 301 characters; quote at most 300: the sentence that states the figure, date or attribution",
             "::warning file=incidents/2024/2024-05-31-fixture.toml,line=16,col=1,title=sources[1]::sources[1]: has no `quote`: add the sentence of the page that states what the record takes from it",
+        ],
+    ),
+    (
+        "revision-unchanged",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=17,col=12,title=revisions[0].previous::revisions[0].previous: is the record's current `amount_usd`; `previous` is the value it held before this correction",
+        ],
+    ),
+    (
+        "revision-future",
+        1,
+        &[
+            "::error file=incidents/2024/2024-05-31-fixture.toml,line=15,col=8,title=revisions[0].date::revisions[0].date: 2999-01-01 is in the future (today is 2026-12-05)",
         ],
     ),
     (

@@ -31,6 +31,34 @@ fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The "Revised since the last brief" view of March 2024 against a February brief made before
+/// the amounts of the first record and of a February theft were corrected, so that its keys
+/// are documented as well as the rest.
+fn revisions_since_february(
+    incidents: &[heistbrief::incident::Incident],
+    benchmarks: &[heistbrief::benchmark::Benchmark],
+    period: heistbrief::period::Period,
+) -> Option<heistbrief::render::revisions::Revisions> {
+    use heistbrief::snapshot::{Snapshot, compare};
+    use heistbrief::stats::figures;
+    let february = heistbrief::period::Period::parse_month("2024-02").expect("period");
+    let mut before = incidents.to_vec();
+    before[0].amount_usd.0 += 1_000_000;
+    // A February theft too, so that February's figure is shown with what was published.
+    let theft = before
+        .iter_mut()
+        .find(|i| february.contains(i.date))
+        .expect("a theft in February 2024");
+    theft.amount_usd.0 += 1_000_000;
+    let old = figures(&before, february, benchmarks);
+    let old = Snapshot::of(&old, &before);
+    let new = figures(incidents, period, benchmarks);
+    let changes = compare(&old, &Snapshot::of(&new, incidents));
+    let view = heistbrief::render::revisions::revisions(&changes, incidents, period);
+    assert!(view.is_some(), "a change to show");
+    view
+}
+
 #[test]
 fn every_variable_block_and_filter_is_documented() {
     let doc =
@@ -46,7 +74,9 @@ fn every_variable_block_and_filter_is_documented() {
         generated_on: Some(today),
     };
     let period = heistbrief::period::Period::parse_month("2024-03").expect("period");
-    let view = brief(&loaded.incidents, period, &benchmarks, &options).expect("the charts draw");
+    let mut view =
+        brief(&loaded.incidents, period, &benchmarks, &options).expect("the charts draw");
+    view.revisions = revisions_since_february(&loaded.incidents, &benchmarks, period);
     let mut keys = BTreeSet::new();
     paths(&serde_json::to_value(&view).expect("json"), "", &mut keys);
     keys.insert("format".into());

@@ -1,6 +1,7 @@
 //! `heistbrief build`: the brief for a period, as Markdown, HTML (both with its charts) and PDF;
 //! or, with `--each`, one brief per month or quarter of a span and an index of them.
 
+use super::earlier;
 use super::progress::Progress;
 use super::{
     BenchmarksArg, Failure, IncidentsArg, NotesArg, PeriodArgs, Verbosity, emit, load_clean_with,
@@ -11,9 +12,11 @@ use crate::lock::{LockError, LockedFolder};
 use crate::period::Each;
 use crate::render::archive::{Archive, ArchivedBrief, BriefFile};
 use crate::render::pdf::{PdfError, PdfOptions, style::Paper};
+use crate::render::revisions::{Revisions, revisions};
 use crate::render::templates::Templates;
-use crate::render::view::{Brief, BriefOptions, brief_with};
+use crate::render::view::{Brief, BriefOptions, brief_of, brief_with};
 use crate::render::{self, Format};
+use crate::snapshot::{Changes, Snapshot};
 use crate::text::shown;
 use crate::write::Outcome;
 use clap::Args;
@@ -51,6 +54,10 @@ pub struct BuildArgs {
     /// of them (index.md, index.html). Files whose bytes would not change are left alone.
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub each: Option<Each>,
+    /// The earlier brief's snapshot (brief-<period>.json) to compare with [default: the one of
+    /// the latest period ending before this one, in --out].
+    #[arg(long, value_name = "FILE", conflicts_with = "each")]
+    pub since: Option<PathBuf>,
 }
 
 /// Why a build ended without its brief: it failed, or `watch` abandoned it for a newer change.
@@ -177,16 +184,60 @@ pub fn run_while(
             .collect::<Result<_, _>>()
             .map_err(|e| Failure::data("").because(e))
     };
+    // Each brief is compared with the snapshot of the latest earlier brief the folder held
+    // before this build (for `--each`, so with what was published before the run: each brief
+    // of a rebuilt span says what changed since it was last published).
+    let earlier = earlier::choose(
+        &periods,
+        &earlier::in_folder(&args.out)?,
+        args.since.as_deref(),
+    );
     // Which records a brief cites follows from the figures alone (amounts, dates, groups), so
-    // the light records choose them; the views are then made again with those records whole.
-    let cited: std::collections::HashSet<String> = views_of(&loaded.incidents)?
-        .iter()
-        .flat_map(Brief::record_ids)
-        .map(str::to_owned)
-        .collect();
+    // the light records choose them, and make the snapshots (which read no more); the views are
+    // then made again with the records cited or changed read whole.
+    let mut cited: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut snapshots: Vec<(Vec<u8>, Option<Changes>)> = Vec::with_capacity(periods.len());
+    for ((period, earlier), note) in periods.iter().zip(&earlier).zip(&notes) {
+        let f = crate::stats::figures(&loaded.incidents, *period, &benchmarks);
+        let view = brief_of(
+            &f,
+            &loaded.incidents,
+            *period,
+            &benchmarks,
+            &options,
+            note.as_ref(),
+        )
+        .map_err(|e| Failure::data("").because(e))?;
+        cited.extend(view.record_ids().map(str::to_owned));
+        let new = Snapshot::of(&f, &loaded.incidents);
+        let changes = match earlier {
+            Some(path) => {
+                let bytes = earlier::read(path)?;
+                let old = earlier::parse(path, &bytes, *period)?;
+                Some(crate::snapshot::compare(&old, &new))
+            }
+            None => None,
+        };
+        cited.extend(
+            changes
+                .iter()
+                .flat_map(|c| &c.records)
+                .map(|change| change.id.clone()),
+        );
+        snapshots.push((new.to_json(), changes));
+    }
     let cited: std::collections::HashSet<&str> = cited.iter().map(String::as_str).collect();
     crate::load::reread(&mut loaded, &cited, today()?).map_err(Failure::data)?;
-    let views = views_of(&loaded.incidents)?;
+    let mut views = views_of(&loaded.incidents)?;
+    for ((view, (_, changes)), period) in views.iter_mut().zip(&snapshots).zip(&periods) {
+        view.revisions = changes
+            .as_ref()
+            .and_then(|c| revisions(c, &loaded.incidents, *period));
+        if let Some(revised) = &view.revisions {
+            let warnings = unexplained_warnings(revised, &view.period.name);
+            let _ = std::io::stderr().write_all(warnings.as_bytes());
+        }
+    }
     wanted.check()?;
     // The views hold all the briefs need. Only the records they cite are kept (warnings name
     // them), so that rendering a long brief does not add its memory to that of every record.
@@ -227,6 +278,10 @@ pub fn run_while(
             .collect();
         archived.push(ArchivedBrief::new(view, shown_files));
         files.extend(rendered);
+    }
+    // Each brief's snapshot is written with it, in the same all-or-nothing set.
+    for (period, (json, _)) in periods.iter().zip(snapshots) {
+        files.push((crate::snapshot::file_name(period), json));
     }
     drop(progress);
     if let (Some(each), Some(span)) = (args.each, args.period.period()?) {
@@ -427,6 +482,23 @@ fn format_name(format: Format) -> &'static str {
         Format::Html => "HTML",
         Format::Pdf => "PDF",
     }
+}
+
+/// One warning per change to a record that its `[[revisions]]` trail does not explain, naming
+/// the record (escaped: ids come from file names).
+fn unexplained_warnings(revised: &Revisions, brief: &str) -> String {
+    revised
+        .unexplained
+        .iter()
+        .map(|(id, field)| {
+            format!(
+                "warning: record {}: its {field} changed since the brief for {}, and no [[revisions]] entry gives the value that brief printed; the brief for {} says \"no reason recorded\"\n",
+                crate::text::escape(id),
+                revised.since,
+                brief
+            )
+        })
+        .collect()
 }
 
 /// How many missing characters a warning shows by code point; the rest are counted.

@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod docs;
+mod earlier;
 mod init;
 mod list;
 mod new;

@@ -389,7 +389,7 @@ fn decode(r: &mut Reader<'_>) -> Option<(Incident, Vec<String>)> {
         id: String::new(),
         date,
         victim,
-        aliases: Vec::new(),
+        aliases: aliases.clone(),
         victim_kind,
         country: None,
         chains: Vec::new(),
@@ -402,6 +402,7 @@ fn decode(r: &mut Reader<'_>) -> Option<(Incident, Vec<String>)> {
         tags: Vec::new(),
         laundering,
         sources,
+        revisions: Vec::new(),
     };
     r.bytes.is_empty().then_some((record, aliases))
 }

@@ -95,8 +95,9 @@ enum Keep {
     Problems,
 }
 
-/// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers and
-/// laundering steps, without the summary, notes, tags or its sources' addresses and quotes.
+/// A record as the figures read it: its dates, amounts, vocabularies, victim, publishers,
+/// laundering steps and aliases (which match a renamed record to the snapshot of an earlier
+/// brief), without the summary, notes, tags, revision trail or its sources' addresses and quotes.
 /// The build cache (`cache.rs`) stores exactly what this keeps: a field kept here is written
 /// there too (its round-trip test over the bundled records fails otherwise).
 pub fn light(mut incident: Incident) -> Incident {
@@ -106,7 +107,7 @@ pub fn light(mut incident: Incident) -> Incident {
     incident.country = None;
     incident.chains = Vec::new();
     incident.tags = Vec::new();
-    incident.aliases = Vec::new();
+    incident.revisions = Vec::new();
     for source in &mut incident.sources {
         source.url = String::new();
         source.quote = None;

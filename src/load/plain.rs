@@ -1,6 +1,6 @@
 //! The fast path for a record file in the plain shape `new` writes and contributors copy: one
 //! `key = value` per line, one-line strings, integers, dates and arrays of strings, then
-//! `[[laundering]]` and `[[sources]]` sections.
+//! `[[laundering]]`, `[[sources]]` and `[[revisions]]` sections.
 //!
 //! Reading through the spanned TOML tree is most of what loading 100 000 records costs beyond
 //! reading the files. This module reads a plain file straight into the one form
@@ -57,7 +57,8 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
     let mut open: Option<(Section, Table<'t>)> = None;
     let mut laundering = Some(Vec::new());
     let mut sources = Some(Vec::with_capacity(4));
-    let mut counts = [0; 2];
+    let mut revisions = Some(Vec::new());
+    let mut counts = [0; 3];
     let mut close = |section: Option<(Section, Table<'t>)>, report: &mut R| {
         let Some((kind, mut table)) = section else {
             return;
@@ -68,6 +69,7 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
         match kind {
             Section::Laundering => push(&mut laundering, typing::laundering_step(report, table)),
             Section::Sources => push(&mut sources, typing::source(report, table)),
+            Section::Revisions => push(&mut revisions, typing::revision(report, table)),
         }
     };
     for line in text.split_inclusive('\n') {
@@ -111,6 +113,7 @@ fn parse<'t, R: typing::Report>(text: &'t str, report: &mut R) -> Option<(Table<
         Arrays::Typed {
             laundering,
             sources,
+            revisions,
         },
     ))
 }
@@ -532,7 +535,9 @@ mod same_rules {
     }
 
     fn record() -> impl Strategy<Value = String> {
-        use crate::incident::{Attribution, Keyword, LaunderingMethod, Vector, VictimKind};
+        use crate::incident::{
+            Attribution, Keyword, LaunderingMethod, RevisedField, Vector, VictimKind,
+        };
         fn names<K: Keyword>() -> &'static [&'static str] {
             Box::leak(
                 K::ALL
@@ -571,12 +576,24 @@ mod same_rules {
             ("quote", text().boxed(), false),
             ("accessed", date().boxed(), false),
         ]);
+        // `previous` of any field's type, whatever `field` says: typed as the field it names.
+        let revision = table(vec![
+            ("date", date().boxed(), true),
+            ("field", keyword(names::<RevisedField>()).boxed(), true),
+            (
+                "previous",
+                prop_oneof![date(), amount(), text(), keyword(names::<Attribution>())].boxed(),
+                true,
+            ),
+            ("reason", text().boxed(), true),
+        ]);
         (
             root,
             proptest::collection::vec(step, 0..3),
             proptest::collection::vec(source, 0..4),
+            proptest::collection::vec(revision, 0..3),
         )
-            .prop_map(|(root, steps, sources)| {
+            .prop_map(|(root, steps, sources, revisions)| {
                 let mut text = root;
                 for step in steps {
                     text.push_str("\n\n[[laundering]]\n");
@@ -585,6 +602,10 @@ mod same_rules {
                 for source in sources {
                     text.push_str("\n\n[[sources]]\n");
                     text.push_str(&source);
+                }
+                for revision in revisions {
+                    text.push_str("\n\n[[revisions]]\n");
+                    text.push_str(&revision);
                 }
                 text.push('\n');
                 text

@@ -65,6 +65,7 @@ fn read_sectioned(file: &SourceText<'_>, id: &str, sections: &Sections) -> Optio
     let root = raw::from_toml(document.get_ref(), sections.root.start);
     let laundering = reader.sections(sections, Section::Laundering, typing::laundering_step);
     let sources = reader.sections(sections, Section::Sources, typing::source);
+    let revisions = reader.sections(sections, Section::Revisions, typing::revision);
     if reader.section_unparsed {
         return None;
     }
@@ -72,6 +73,7 @@ fn read_sectioned(file: &SourceText<'_>, id: &str, sections: &Sections) -> Optio
     let arrays = Arrays::Typed {
         laundering,
         sources,
+        revisions,
     };
     let incident = typing::incident(&mut reader, root, id, arrays);
     Some(reader.finish(incident))
@@ -158,6 +160,12 @@ published = 2024-12-23
 amount_usd = 308_000_000
 quote = "stole cryptocurrency worth $308 million"
 accessed = 2026-11-30
+
+[[revisions]]
+date = 2026-11-30
+field = "amount_usd"
+previous = 300_000_000
+reason = "The FBI's count."
 "#;
 
     fn read(text: &str) -> ReadRecord {
@@ -197,6 +205,11 @@ accessed = 2026-11-30
                 amount_usd: Some(Usd(308_000_000)),
                 quote: Some("stole cryptocurrency worth $308 million".into()),
                 accessed: Some(date("2026-11-30")),
+            }],
+            revisions: vec![crate::incident::Revision {
+                date: date("2026-11-30"),
+                previous: crate::incident::Previous::AmountUsd(Usd(300_000_000)),
+                reason: "The FBI's count.".into(),
             }],
         };
         assert_eq!(record.incident, Some(expected));

@@ -38,10 +38,11 @@ pub fn choose(text: &str, reading: Reading) -> Option<Sections> {
 pub enum Section {
     Sources,
     Laundering,
+    Revisions,
 }
 
 impl Section {
-    pub const ALL: [Section; 2] = [Section::Sources, Section::Laundering];
+    pub const ALL: [Section; 3] = [Section::Sources, Section::Laundering, Section::Revisions];
 
     /// The section whose array of tables is named `key`.
     pub fn named(key: &str) -> Option<Section> {
@@ -52,6 +53,7 @@ impl Section {
         match self {
             Section::Sources => "sources",
             Section::Laundering => "laundering",
+            Section::Revisions => "revisions",
         }
     }
 }
@@ -70,6 +72,7 @@ pub struct Sections {
     pub root: Range<usize>,
     sources: Vec<Range<usize>>,
     laundering: Vec<Range<usize>>,
+    revisions: Vec<Range<usize>>,
 }
 
 impl Sections {
@@ -78,11 +81,13 @@ impl Sections {
         match kind {
             Section::Sources => &self.sources,
             Section::Laundering => &self.laundering,
+            Section::Revisions => &self.revisions,
         }
     }
 }
 
-/// Where each header line starts, when every header is `[[sources]]` or `[[laundering]]`;
+/// Where each header line starts, when every header is `[[sources]]`, `[[laundering]]` or
+/// `[[revisions]]`;
 /// `None` for any other header, or a file the scan cannot follow to its end.
 pub fn split(text: &str) -> Option<Sections> {
     let mut headers: Vec<(Section, usize)> = Vec::new();
@@ -113,11 +118,13 @@ pub fn split(text: &str) -> Option<Sections> {
         root: 0..root_end,
         sources: Vec::new(),
         laundering: Vec::new(),
+        revisions: Vec::new(),
     };
     for ((kind, start), end) in headers.iter().zip(ends) {
         match kind {
             Section::Sources => sections.sources.push(*start..end),
             Section::Laundering => sections.laundering.push(*start..end),
+            Section::Revisions => sections.revisions.push(*start..end),
         }
     }
     Some(sections)

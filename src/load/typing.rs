@@ -8,7 +8,9 @@
 //! future, URLs, text) are [`crate::validate`]'s, applied to the typed record.
 
 use super::raw::{Item, Table, Value};
-use crate::incident::{Incident, Keyword, LaunderingStep, Source, Usd};
+use crate::incident::{
+    Incident, Keyword, LaunderingStep, Previous, RevisedField, Revision, Source, Usd,
+};
 use chrono::NaiveDate;
 use std::ops::Range;
 
@@ -28,7 +30,9 @@ pub const RECORD_FIELDS: &[&str] = &[
     "tags",
     "laundering",
     "sources",
+    "revisions",
 ];
+pub const REVISION_FIELDS: &[&str] = &["date", "field", "previous", "reason"];
 pub const LAUNDERING_FIELDS: &[&str] = &["date", "method", "service", "amount_usd"];
 pub const SOURCE_FIELDS: &[&str] = &[
     "name",
@@ -48,6 +52,7 @@ pub(crate) enum Arrays {
     Typed {
         laundering: Option<Vec<LaunderingStep>>,
         sources: Option<Vec<Source>>,
+        revisions: Option<Vec<Revision>>,
     },
 }
 
@@ -71,20 +76,24 @@ pub(crate) fn incident<R: Report>(
     let actor = r.optional(&mut t, "actor", R::string);
     let summary = r.required(&mut t, "summary", R::string);
     let tags = r.optional(&mut t, "tags", R::strings);
-    let (laundering, sources) = match arrays {
+    let (laundering, sources, revisions) = match arrays {
         Arrays::InRoot => (
             r.optional(&mut t, "laundering", |r, v, field| {
                 r.tables(v, field, laundering_step)
             }),
             r.required(&mut t, "sources", |r, v, field| r.tables(v, field, source)),
+            r.optional(&mut t, "revisions", |r, v, field| {
+                r.tables(v, field, revision)
+            }),
         ),
         Arrays::Typed {
             laundering,
             sources,
+            revisions,
         } => {
             // A reader that finds the arrays apart leaves a root that also names them to the
             // full reader; were one to get here, it is a problem, never a value dropped.
-            for key in ["laundering", "sources"] {
+            for key in ["laundering", "sources", "revisions"] {
                 if let Some(value) = t.take(key) {
                     r.problem(value.span, Field::of(&t, key), || {
                         format!(
@@ -100,7 +109,7 @@ pub(crate) fn incident<R: Report>(
                 }
                 sources => sources,
             };
-            (laundering.map(Some), sources)
+            (laundering.map(Some), sources, revisions.map(Some))
         }
     };
     r.reject_unknown_keys(&t, RECORD_FIELDS);
@@ -121,6 +130,26 @@ pub(crate) fn incident<R: Report>(
         tags: tags?.unwrap_or_default(),
         laundering: laundering?.unwrap_or_default(),
         sources: sources?,
+        revisions: revisions?.unwrap_or_default(),
+    })
+}
+
+/// One `[[revisions]]` table: `previous` is typed as the field `field` names.
+pub(crate) fn revision<R: Report>(r: &mut R, mut t: Table<'_>) -> Option<Revision> {
+    let date = r.required(&mut t, "date", R::date);
+    let field: Option<RevisedField> = r.required(&mut t, "field", R::keyword);
+    let previous = r.required(&mut t, "previous", |r, value, name| match field? {
+        RevisedField::Date => r.date(value, name).map(Previous::Date),
+        RevisedField::Victim => r.string(value, name).map(Previous::Victim),
+        RevisedField::AmountUsd => r.usd(value, name).map(Previous::AmountUsd),
+        RevisedField::Attribution => r.keyword(value, name).map(Previous::Attribution),
+    });
+    let reason = r.required(&mut t, "reason", R::string);
+    r.reject_unknown_keys(&t, REVISION_FIELDS);
+    Some(Revision {
+        date: date?,
+        previous: previous?,
+        reason: reason?,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod link;
 pub mod listing;
 pub mod pdf;
 pub mod records;
+pub mod revisions;
 pub mod summary;
 pub mod templates;
 pub mod view;

@@ -14,11 +14,12 @@ use crate::load::note::Note;
 use crate::period::{Period, PeriodKind};
 use crate::stats::{self, Comparison, Figures, figures};
 use crate::text::one_line;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub use super::records::RecordLink;
+pub use super::words::period_name;
 
 /// How many of the period's thefts the brief's table lists: a year of a large data set would
 /// otherwise make a table nobody reads; the rest are counted, and `heistbrief list` shows them.
@@ -44,6 +45,9 @@ pub struct Brief {
     pub key: KeyFigures,
     /// The editor's assessment of the period (`notes/<label>.md`), when there is one.
     pub assessment: Option<Assessment>,
+    /// What changed in the records behind the figures since the brief of an earlier period
+    /// (its snapshot): `None` when nothing did, or there is no earlier brief to compare with.
+    pub revisions: Option<super::revisions::Revisions>,
     /// The period's largest thefts, at most fifty, largest first.
     pub incidents: Vec<IncidentRow>,
     /// The period's thefts beyond those fifty: how many, and their total in words.
@@ -275,6 +279,19 @@ pub fn brief_with(
     note: Option<&Note>,
 ) -> Result<Brief, ChartError> {
     let f = figures(incidents, period, benchmarks);
+    brief_of(&f, incidents, period, benchmarks, options, note)
+}
+
+/// The brief view from figures already computed over `incidents`, so that a caller that also
+/// needs them (for the brief's snapshot) computes them once.
+pub fn brief_of(
+    f: &Figures<'_>,
+    incidents: &[Incident],
+    period: Period,
+    benchmarks: &[Benchmark],
+    options: &BriefOptions,
+    note: Option<&Note>,
+) -> Result<Brief, ChartError> {
     let by_id = ById::new(incidents);
     let mut cite = Citations::new(&by_id);
 
@@ -285,19 +302,19 @@ pub fn brief_with(
     let rows: Vec<IncidentRow> = in_period.iter().map(|i| cite.row(i)).collect();
     cite.listed = in_period.iter().map(|i| i.id.as_str()).collect();
 
-    let laundering = laundering_rows(&f, &mut cite, period);
-    let key = key_figures(period, &f, &mut cite);
+    let laundering = laundering_rows(f, &mut cite, period);
+    let key = key_figures(period, f, &mut cite);
     let trailing = &f.trailing_12m;
-    let trend = charts::monthly_trend(&f, period)?;
+    let trend = charts::monthly_trend(f, period)?;
     for id in trend.record_ids() {
         cite.mention(&id);
     }
-    let mut charts = vec![trend, charts::annual(&f, period, benchmarks)?];
+    let mut charts = vec![trend, charts::annual(f, period, benchmarks)?];
     if trailing.incidents > 0 {
-        charts.push(charts::vectors(&f)?);
+        charts.push(charts::vectors(f)?);
     }
     if !f.laundering.is_empty() {
-        charts.push(charts::laundering(&f)?);
+        charts.push(charts::laundering(f)?);
     }
     for chart in &mut charts {
         chart.file = format!("brief-{}-{}.svg", period.label(), chart.id);
@@ -358,6 +375,7 @@ pub fn brief_with(
         charts,
         key,
         assessment,
+        revisions: None,
         incidents: rows,
         incidents_more: unlisted.len(),
         incidents_more_total: words::money(stats::total(unlisted)),
@@ -494,15 +512,6 @@ impl<'a> Citations<'a> {
 /// `private-key-compromise` as `private key compromise`.
 fn humanize(keyword: &str) -> String {
     keyword.replace('-', " ")
-}
-
-pub fn period_name(period: Period) -> String {
-    match period.kind {
-        PeriodKind::Month => period.from.format("%B %Y").to_string(),
-        PeriodKind::Quarter => format!("Q{} {}", period.from.month0() / 3 + 1, period.from.year()),
-        PeriodKind::Year => period.from.year().to_string(),
-        PeriodKind::Range => format!("{} to {}", words::date(period.from), words::date(period.to)),
-    }
 }
 
 /// A comparison period as the brief words it, against `now` (incidents, dollars), naming the

@@ -1,7 +1,8 @@
 //! Numbers and dates as a brief words them: `$147.5 million`, `22 November 2023`, `up 38%`.
 
 use crate::incident::UsdTotal;
-use chrono::NaiveDate;
+use crate::period::{Period, PeriodKind};
+use chrono::{Datelike, NaiveDate};
 
 /// Dollars for prose: `$147.5 million` (the one money formatter, in its prose style).
 pub use crate::money::prose as money;
@@ -9,6 +10,16 @@ pub use crate::money::prose as money;
 /// `22 November 2023`.
 pub fn date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
+}
+
+/// A period as a brief names it: `March 2024`, `Q1 2024`, `2024`, `1 January 2024 to 10 February 2024`.
+pub fn period_name(period: Period) -> String {
+    match period.kind {
+        PeriodKind::Month => period.from.format("%B %Y").to_string(),
+        PeriodKind::Quarter => format!("Q{} {}", period.from.month0() / 3 + 1, period.from.year()),
+        PeriodKind::Year => period.from.year().to_string(),
+        PeriodKind::Range => format!("{} to {}", date(period.from), date(period.to)),
+    }
 }
 
 /// `1 theft`, `2 thefts`.

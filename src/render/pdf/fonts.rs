@@ -138,13 +138,17 @@ impl Fonts {
         &self.faces[face as usize]
     }
 
-    /// The face that draws `c` in text set in `face`, and the character drawn: `c` itself, or
-    /// the replacement when no face has it.
+    /// The face that draws `c` in text set in `face`, and the character drawn: `c` itself (from
+    /// `face`, else Droid Sans Fallback, else DejaVu Sans Mono), or the replacement when no face
+    /// has it.
     fn resolve(&self, c: char, face: Face) -> (Face, char) {
         if self.font(face).glyph_id(c).0 != 0 {
             (face, c)
         } else if self.font(Face::Fallback).glyph_id(c).0 != 0 {
             (Face::Fallback, c)
+        } else if self.font(Face::Mono).glyph_id(c).0 != 0 {
+            // Symbols neither sans face has (the arrow of "$54 million → $70 million").
+            (Face::Mono, c)
         } else {
             (face, REPLACEMENT)
         }
