@@ -22,7 +22,6 @@ use crate::incident::{
     VictimKind,
 };
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -113,7 +112,7 @@ impl Cache {
             file: folder.join(name),
             key,
             bytes: Vec::new(),
-            entries: HashMap::new(),
+            entries: Vec::new(),
             written_ns: 0,
             root: root.to_owned(),
         };
@@ -130,7 +129,16 @@ impl Cache {
     /// id, which its path gives and the cache does not store.
     pub fn record(&self, path: &Path, stamp: Stamp, id: &str) -> Option<(Incident, Vec<String>)> {
         let relative = self.relative(path)?;
-        let (kept, range, sum) = self.entries.get(relative)?;
+        let at = self
+            .entries
+            .binary_search_by(|e| self.bytes[e.path.clone()].cmp(relative))
+            .ok()?;
+        let Entry {
+            stamp: kept,
+            record: range,
+            sum,
+            ..
+        } = &self.entries[at];
         let trusted = *kept == stamp
             && stamp.modified_ns < self.written_ns - RACY_NS
             && stamp.changed_ns < self.written_ns - RACY_NS;
@@ -240,9 +248,18 @@ fn tempfile_in(folder: &Path) -> io::Result<(PathBuf, std::fs::File)> {
     Ok((path, file))
 }
 
-/// Each file's stamp, where its record is in the cache's bytes and the entry's checksum, by its
-/// path in the folder.
-type Entries = HashMap<Box<[u8]>, (Stamp, std::ops::Range<usize>, u64)>;
+/// One file the cache knows: where its path (in the folder) and its record are in the cache's
+/// bytes, its stamp and the entry's checksum.
+struct Entry {
+    path: std::ops::Range<usize>,
+    stamp: Stamp,
+    record: std::ops::Range<usize>,
+    sum: u64,
+}
+
+/// The entries in the byte order of their paths (the order a build lists files in), found by
+/// binary search: no copy of a path, no hashing.
+type Entries = Vec<Entry>;
 
 /// An entry's checksum: a damaged byte anywhere in it (or in the time the cache was written)
 /// makes the entry a miss rather than a wrong record. Checked only for the entries used.
@@ -267,9 +284,13 @@ fn read(file: &Path, key: &[u8]) -> Option<(Vec<u8>, i128, Entries)> {
         return None;
     }
     let written_ns = r.i128()?;
-    let mut entries = HashMap::new();
+    let mut entries = Vec::new();
+    let at = |r: &Reader<'_>| bytes.len() - r.bytes.len();
     while !r.bytes.is_empty() {
-        let path: Box<[u8]> = r.bytes_field()?.into();
+        let length = r.u32()? as usize;
+        let start = at(&r);
+        r.take(length)?;
+        let path = start..start + length;
         let stamp = Stamp {
             device: r.u64()?,
             inode: r.u64()?,
@@ -278,10 +299,22 @@ fn read(file: &Path, key: &[u8]) -> Option<(Vec<u8>, i128, Entries)> {
             changed_ns: r.i128()?,
         };
         let length = r.u32()? as usize;
-        let start = bytes.len() - r.bytes.len();
+        let start = at(&r);
         r.take(length)?;
         let sum = r.u64()?;
-        entries.insert(path, (stamp, start..start + length, sum));
+        entries.push(Entry {
+            path,
+            stamp,
+            record: start..start + length,
+            sum,
+        });
+    }
+    // Written in order; a file that is not is not one this code wrote.
+    if !entries
+        .windows(2)
+        .all(|w| bytes[w[0].path.clone()] < bytes[w[1].path.clone()])
+    {
+        return None;
     }
     Some((bytes, written_ns, entries))
 }
