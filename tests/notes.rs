@@ -391,7 +391,7 @@ fn assert_sections_follow(after: &[(u8, String)]) {
         [
             "Thefts in March 2023",
             "Laundering in March 2023",
-            "Year by year",
+            "Year by year and published estimates",
             "How and whom",
             "Attribution",
             "Method and caveats",

@@ -359,7 +359,7 @@ fn the_outline_nests_the_headings_in_document_order() {
             (1, "Key figures"),
             (1, "Thefts in March 2024"),
             (1, "Laundering in March 2024"),
-            (1, "Year by year"),
+            (1, "Year by year and published estimates"),
             (1, "How and whom"),
             (1, "Attribution"),
             (1, "Method and caveats"),

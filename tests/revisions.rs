@@ -18,7 +18,11 @@ fn section(brief: &str) -> &str {
     let start = brief
         .find("## Revised since the last brief")
         .unwrap_or_else(|| panic!("no section in:\n{brief}"));
-    let end = start + brief[start..].find("![").expect("the trend chart after it");
+    let end = start
+        + brief[start..]
+            .find("\n## Thefts in")
+            .expect("the thefts after it")
+        + 1;
     &brief[start..end]
 }
 
@@ -70,8 +74,11 @@ fn a_march_brief_says_what_changed_since_february() {
          - **Fixture Hotel**, June 2023: added, $7 million.\n\
          - **Fixture Golf**, February 2024: $5 million → $6 million (The victim's final count \\*(fixture)\\*).\n\n"
     );
-    // On the first page: after the key figures, before the charts.
-    assert!(brief.find("## Key figures") < brief.find("## Revised since the last brief"));
+    // After page one (key figures, trend chart), before the body.
+    assert!(brief.find("## Key figures") < brief.find("](brief-2024-03-trend.svg)"));
+    assert!(
+        brief.find("](brief-2024-03-trend.svg)") < brief.find("## Revised since the last brief")
+    );
     // The change without a reason is warned on, naming the record; the others are not.
     assert_eq!(
         march
