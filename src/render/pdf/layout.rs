@@ -295,6 +295,15 @@ impl<'f> Layout<'f> {
                 self.table(align, &plan, indent);
                 i += 2;
             } else {
+                // A paragraph that introduces a chart ("Over the twelve months …:") goes with
+                // it: a new page first if the two do not fit on this one together.
+                if let (Block::Paragraph(runs), Some(Block::Figure { file, .. })) = (block, next)
+                    && let Some(index) = self.chart_index(file)
+                {
+                    let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
+                    let text = lines.len() as f32 * body * paginate::LEADING + body * 0.7;
+                    self.need(text + self.figure_size(index, indent).3);
+                }
                 self.block(block, indent, next);
                 i += 1;
             }
