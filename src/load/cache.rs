@@ -194,12 +194,13 @@ impl Cache {
         }
         let folder = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(folder)?;
-        let mut temporary = tempfile_in(folder)?;
-        temporary.1.write_all(&out)?;
-        temporary.1.sync_all().ok();
-        std::fs::rename(&temporary.0, &self.file).inspect_err(|_| {
-            std::fs::remove_file(&temporary.0).ok();
-        })
+        let (temporary, mut file) = tempfile_in(folder)?;
+        // Not synced: a cache a crash leaves cut or empty fails its own checks and is ignored.
+        file.write_all(&out)
+            .and_then(|()| std::fs::rename(&temporary, &self.file))
+            .inspect_err(|_| {
+                std::fs::remove_file(&temporary).ok();
+            })
     }
 }
 
