@@ -8,7 +8,7 @@ use crate::load::Reading;
 use crate::period::{Each, Period};
 use crate::render::pdf::{PdfOptions, pdf};
 use crate::render::templates::Templates;
-use crate::render::view::{BriefOptions, brief};
+use crate::render::view::{BriefOptions, brief_with};
 use crate::render::{Format, html, markdown};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -92,6 +92,8 @@ pub fn render(bytes: &[u8]) -> bool {
     let source = next("Fuzz Source");
     let url = next("https://fuzz.test/a");
     let quote = next("");
+    // The editor's assessment for the month: its own text, citing the record by `[@id]`.
+    let assessment = next("");
 
     let mut source_table = toml::Table::new();
     source_table.insert("name".into(), source.into());
@@ -126,15 +128,35 @@ pub fn render(bytes: &[u8]) -> bool {
     let Ok(toml_text) = toml::to_string(&record) else {
         return false;
     };
-    record_then_render(toml_text.as_bytes())
+    render_with_note(toml_text.as_bytes(), &assessment)
 }
 
 /// A record file's bytes, checked, then (when valid) rendered to all three formats. True when
 /// it rendered.
 pub fn record_then_render(bytes: &[u8]) -> bool {
+    render_with_note(bytes, "")
+}
+
+/// [`record_then_render`] with `note` as the month's assessment when it is one `check` accepts
+/// (every citation resolves, no character a note may not hold): the note must stay inside its
+/// section in every format, as record text does.
+fn render_with_note(bytes: &[u8], note: &str) -> bool {
     let Some(incident) = checked(bytes) else {
         return false;
     };
+    let note = (!note.is_empty())
+        .then(|| {
+            let mut note = crate::load::note::Note {
+                path: "notes/2024-05.md".into(),
+                label: "2024-05".into(),
+                text: note.to_owned(),
+                records: Default::default(),
+            };
+            let id = incident.id.as_str();
+            let problems = crate::load::note::resolve(&mut note, |key| (key == id).then_some(id));
+            (!problems.iter().any(Diagnostic::is_error)).then_some(note)
+        })
+        .flatten();
     let Ok(period) = Period::month(2024, 5) else {
         return false;
     };
@@ -142,12 +164,26 @@ pub fn record_then_render(bytes: &[u8]) -> bool {
         version: "fuzz".into(),
         generated_on: None,
     };
-    let view =
-        brief(std::slice::from_ref(&incident), period, &[], &options).expect("the charts draw");
+    let view = brief_with(
+        std::slice::from_ref(&incident),
+        period,
+        &[],
+        &options,
+        note.as_ref(),
+    )
+    .expect("the charts draw");
     let templates = Templates::builtin();
     let md = markdown(&view, &templates, Format::Md).expect("the built-in templates render");
     assert!(!md.is_empty());
     let page = html(&view, &templates).expect("the HTML renders");
+    if note.is_some() {
+        // The note has its section, and the brief's own sections still follow it as sections.
+        assert!(md.contains("\n## Assessment\n"), "no assessment section");
+        assert!(
+            page.contains(">Thefts in May 2024</h2>") && page.contains(">Method and caveats</h2>"),
+            "a section after the note is no longer a heading"
+        );
+    }
     let lower = page.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "a script in the HTML");
     // Record text may say "javascript:"; no link or source may go there.

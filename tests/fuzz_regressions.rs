@@ -228,6 +228,17 @@ proptest! {
         prop_assert!(harness::render(text.as_bytes()), "rejected: {text:?}");
     }
 
+    /// The month's assessment holds prose and markup an editor may write (headings, fences,
+    /// raw HTML, links of every scheme) around a citation of the record: the brief renders in
+    /// every format with nothing in it live that the record's text could not make live.
+    #[test]
+    fn a_random_assessment_renders_to_every_format(note in prose_text()) {
+        let text = format!(
+            "Fuzz Exchange\0A summary.\0\0Source\0https://fuzz.test/a\0\0{note}\n\nSee [@2024-05-31-fuzz]."
+        );
+        prop_assert!(harness::render(text.as_bytes()), "rejected: {text:?}");
+    }
+
     #[test]
     fn random_period_text(text in "[0-9Q,-]{0,24}") {
         harness::period(text.as_bytes());
