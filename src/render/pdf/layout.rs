@@ -84,6 +84,11 @@ struct TablePlan {
     pad: f32,
 }
 
+/// The height a body paragraph of `lines` lines takes, with the space after it.
+fn paragraph_height(lines: usize, body: f32) -> f32 {
+    lines as f32 * body * paginate::LEADING + body * 0.7
+}
+
 /// Blocks with each details section opened, as print has it: its summary as a paragraph, then
 /// its blocks (a summary that introduces a table then keeps with it).
 fn open_details(blocks: &[Block]) -> Vec<std::borrow::Cow<'_, Block>> {
@@ -275,37 +280,39 @@ impl<'f> Layout<'f> {
         let mut i = 0;
         while let Some(block) = blocks.get(i).map(|b| &**b) {
             let next = blocks.get(i + 1).map(|b| &**b);
-            if let (
-                Block::Paragraph(runs),
-                Some(Block::Table {
-                    align,
-                    header,
-                    rows,
-                }),
-            ) = (block, next)
-            {
-                let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
-                let label = lines.len() as f32 * body * paginate::LEADING + body * 0.7;
-                let plan = self.table_plan(header, rows, indent);
-                self.need(label + self.table_start(&plan, self.room() - label));
-                let element = self.tree.open(Role::P);
-                self.set_lines(&lines, indent, body);
-                self.tree.close(element);
-                self.y += body * 0.7;
-                self.table(align, &plan, indent);
-                i += 2;
-            } else {
-                // A paragraph that introduces a chart ("Over the twelve months …:") goes with
-                // it: a new page first if the two do not fit on this one together.
-                if let (Block::Paragraph(runs), Some(Block::Figure { file, .. })) = (block, next)
-                    && let Some(index) = self.chart_index(file)
-                {
-                    let lines = self.lines(runs, Face::Regular, body, self.g.text_width() - indent);
-                    let text = lines.len() as f32 * body * paginate::LEADING + body * 0.7;
-                    self.need(text + self.figure_size(index, indent).3);
+            // A paragraph that introduces a table ("Data for this chart") or a chart ("Over
+            // the twelve months …:") goes with it: a new page first if the two do not fit on
+            // this one together.
+            match (block, next) {
+                (
+                    Block::Paragraph(runs),
+                    Some(Block::Table {
+                        align,
+                        header,
+                        rows,
+                    }),
+                ) => {
+                    let lines = self.body_lines(runs, indent);
+                    let label = paragraph_height(lines.len(), body);
+                    let plan = self.table_plan(header, rows, indent);
+                    self.need(label + self.table_start(&plan, self.room() - label));
+                    self.set_paragraph(&lines, indent);
+                    self.table(align, &plan, indent);
+                    i += 2;
                 }
-                self.block(block, indent, next);
-                i += 1;
+                (Block::Paragraph(runs), Some(Block::Figure { file, .. })) => {
+                    let lines = self.body_lines(runs, indent);
+                    if let Some(index) = self.chart_index(file) {
+                        let label = paragraph_height(lines.len(), body);
+                        self.need(label + self.figure_size(index, indent).3);
+                    }
+                    self.set_paragraph(&lines, indent);
+                    i += 1;
+                }
+                _ => {
+                    self.block(block, indent, next);
+                    i += 1;
+                }
             }
         }
     }
@@ -366,10 +373,8 @@ impl<'f> Layout<'f> {
                 self.y += size * 0.45;
             }
             Block::Paragraph(runs) => {
-                let element = self.tree.open(Role::P);
-                self.paragraph(runs, indent, body, Face::Regular);
-                self.tree.close(element);
-                self.y += body * 0.7;
+                let lines = self.body_lines(runs, indent);
+                self.set_paragraph(&lines, indent);
             }
             Block::List { start, items, .. } => {
                 let list = self.tree.open(Role::L);
@@ -611,6 +616,24 @@ impl<'f> Layout<'f> {
             self.g.height - self.g.top - self.g.bottom - caption * 2.2,
         );
         (width, height, scale, height + caption * 2.2)
+    }
+
+    /// A body paragraph's lines at `indent`.
+    fn body_lines(&mut self, runs: &[Run], indent: f32) -> Vec<Vec<Piece>> {
+        self.lines(
+            runs,
+            Face::Regular,
+            self.g.body,
+            self.g.text_width() - indent,
+        )
+    }
+
+    /// A body paragraph from its lines: its element, its lines, the space after it.
+    fn set_paragraph(&mut self, lines: &[Vec<Piece>], indent: f32) {
+        let element = self.tree.open(Role::P);
+        self.set_lines(lines, indent, self.g.body);
+        self.tree.close(element);
+        self.y += self.g.body * 0.7;
     }
 
     fn paragraph(&mut self, runs: &[Run], indent: f32, size: f32, base: Face) {
