@@ -330,6 +330,20 @@ pub struct Change {
     pub weight: UsdTotal,
 }
 
+impl Change {
+    /// `what` happened to `record` (as the snapshot that still holds it has it), weighing
+    /// `weight` dollars.
+    fn of(record: &Fields<'_>, what: What, weight: u64) -> Change {
+        Change {
+            id: record.id.clone().into_owned(),
+            victim: record.victim.clone().into_owned(),
+            date: record.date,
+            what,
+            weight: weight.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum What {
     /// A theft of an earlier period the earlier brief did not count.
@@ -377,15 +391,13 @@ pub fn compare(old: &Snapshot<'_>, new: &Snapshot<'_>) -> Changes {
             .get(before.id.as_ref())
             .or_else(|| by_alias.get(before.id.as_ref()));
         let Some(now) = found else {
-            records.push(Change {
-                id: before.id.clone().into_owned(),
-                victim: before.victim.clone().into_owned(),
-                date: before.date,
-                what: What::Removed {
+            records.push(Change::of(
+                before,
+                What::Removed {
                     amount: before.amount_usd,
                 },
-                weight: before.amount_usd.0.into(),
-            });
+                before.amount_usd.0,
+            ));
             continue;
         };
         matched.insert(&now.id);
@@ -398,16 +410,14 @@ pub fn compare(old: &Snapshot<'_>, new: &Snapshot<'_>) -> Changes {
                 RevisedField::AmountUsd => now.amount_usd.0.abs_diff(before.amount_usd.0),
                 _ => now.amount_usd.0.max(before.amount_usd.0),
             };
-            records.push(Change {
-                id: now.id.clone().into_owned(),
-                victim: now.victim.clone().into_owned(),
-                date: now.date,
-                what: What::Revised {
+            records.push(Change::of(
+                now,
+                What::Revised {
                     before: then,
                     after,
                 },
-                weight: weight.into(),
-            });
+                weight,
+            ));
         }
     }
     for record in &new.records {
@@ -415,15 +425,13 @@ pub fn compare(old: &Snapshot<'_>, new: &Snapshot<'_>) -> Changes {
             && record.date <= old.records_to
             && !matched.contains(record.id.as_ref())
         {
-            records.push(Change {
-                id: record.id.clone().into_owned(),
-                victim: record.victim.clone().into_owned(),
-                date: record.date,
-                what: What::Added {
+            records.push(Change::of(
+                record,
+                What::Added {
                     amount: record.amount_usd,
                 },
-                weight: record.amount_usd.0.into(),
-            });
+                record.amount_usd.0,
+            ));
         }
     }
     records.sort_by(|a, b| {
