@@ -83,12 +83,11 @@ pub struct Cache {
     root: PathBuf,
 }
 
-/// One record as a build keeps it: the file, its identity, the light record and its aliases.
+/// One record as a build keeps it: the file, its identity and the light record.
 pub struct Kept<'a> {
     pub path: &'a Path,
     pub stamp: Stamp,
     pub record: &'a Incident,
-    pub aliases: &'a [String],
 }
 
 impl Cache {
@@ -127,7 +126,7 @@ impl Cache {
     /// The light record `path` held when the cache was written, if the file is unchanged since
     /// (same identity, and not changed just before the cache was written). `id` is the record's
     /// id, which its path gives and the cache does not store.
-    pub fn record(&self, path: &Path, stamp: Stamp, id: &str) -> Option<(Incident, Vec<String>)> {
+    pub fn record(&self, path: &Path, stamp: Stamp, id: &str) -> Option<Incident> {
         let relative = self.relative(path)?;
         let at = self
             .entries
@@ -150,9 +149,9 @@ impl Cache {
             return None;
         }
         let mut reader = Reader { bytes };
-        let (mut record, aliases) = decode(&mut reader)?;
+        let mut record = decode(&mut reader)?;
         record.id = id.to_owned();
-        Some((record, aliases))
+        Some(record)
     }
 
     /// `path` inside the records folder, as the cache names it: short, and hashed as bytes
@@ -187,7 +186,7 @@ impl Cache {
             out.extend_from_slice(&s.modified_ns.to_le_bytes());
             out.extend_from_slice(&s.changed_ns.to_le_bytes());
             let mut record = Vec::with_capacity(256);
-            encode(entry.record, entry.aliases, &mut record);
+            encode(entry.record, &mut record);
             put_bytes(&mut out, &record);
             let sum = checksum(written_ns, path, &entry.stamp, &record);
             out.extend_from_slice(&sum.to_le_bytes());
@@ -350,9 +349,9 @@ fn put_keyword<K: Keyword + PartialEq>(out: &mut Vec<u8>, keyword: K) {
     out.push(index as u8);
 }
 
-/// A light record (see [`super::light`]) and its aliases, field by field. What `light` keeps
-/// is what is written; the round-trip test holds the two together.
-fn encode(record: &Incident, aliases: &[String], out: &mut Vec<u8>) {
+/// A light record (see [`super::light`]), field by field. What `light` keeps is what is
+/// written; the round-trip test holds the two together.
+fn encode(record: &Incident, out: &mut Vec<u8>) {
     put_date(out, record.date);
     put_str(out, &record.victim);
     put_keyword(out, record.victim_kind);
@@ -377,13 +376,13 @@ fn encode(record: &Incident, aliases: &[String], out: &mut Vec<u8>) {
         put_str(out, &source.name);
         put_amount(out, source.amount_usd);
     }
-    out.extend_from_slice(&(aliases.len() as u32).to_le_bytes());
-    for alias in aliases {
+    out.extend_from_slice(&(record.aliases.len() as u32).to_le_bytes());
+    for alias in &record.aliases {
         put_str(out, alias);
     }
 }
 
-fn decode(r: &mut Reader<'_>) -> Option<(Incident, Vec<String>)> {
+fn decode(r: &mut Reader<'_>) -> Option<Incident> {
     let date = r.date()?;
     let victim = r.str()?.to_owned();
     let victim_kind = r.keyword::<VictimKind>()?;
@@ -423,7 +422,7 @@ fn decode(r: &mut Reader<'_>) -> Option<(Incident, Vec<String>)> {
         id: String::new(),
         date,
         victim,
-        aliases: aliases.clone(),
+        aliases,
         victim_kind,
         country: None,
         chains: Vec::new(),
@@ -438,7 +437,7 @@ fn decode(r: &mut Reader<'_>) -> Option<(Incident, Vec<String>)> {
         sources,
         revisions: Vec::new(),
     };
-    r.bytes.is_empty().then_some((record, aliases))
+    r.bytes.is_empty().then_some(record)
 }
 
 /// Reads what `encode` wrote; every read is checked, so a damaged cache gives `None`, never a
@@ -529,11 +528,11 @@ mod tests {
             let aliases = record.aliases.clone();
             let light = crate::load::light(record);
             let mut bytes = Vec::new();
-            encode(&light, &aliases, &mut bytes);
-            let (mut back, back_aliases) = decode(&mut Reader { bytes: &bytes }).expect("decodes");
+            encode(&light, &mut bytes);
+            let mut back = decode(&mut Reader { bytes: &bytes }).expect("decodes");
             back.id = light.id.clone();
             assert_eq!(back, light);
-            assert_eq!(back_aliases, aliases);
+            assert_eq!(back.aliases, aliases);
         }
     }
 
@@ -562,7 +561,6 @@ mod tests {
             path: &loaded.paths[i],
             stamp: stamps[i],
             record: &lights[i],
-            aliases: &loaded.incidents[i].aliases,
         });
         cache.save(kept).expect("saved");
         // Records written in the last two seconds (a fresh checkout) are not trusted yet: wait.
@@ -576,9 +574,9 @@ mod tests {
             };
             for (i, light) in lights.iter().enumerate() {
                 match cache.record(&loaded.paths[i], stamps[i], &light.id) {
-                    Some((record, aliases)) => {
+                    Some(record) => {
                         assert_eq!(&record, light);
-                        assert_eq!(aliases, loaded.incidents[i].aliases);
+                        assert_eq!(record.aliases, loaded.incidents[i].aliases);
                     }
                     None => assert!(!all, "{} missed an intact cache", light.id),
                 }
@@ -597,7 +595,7 @@ mod tests {
     fn a_damaged_entry_reads_as_nothing() {
         let light = crate::load::light(bundled().remove(0));
         let mut bytes = Vec::new();
-        encode(&light, &[], &mut bytes);
+        encode(&light, &mut bytes);
         for cut in 0..bytes.len() {
             assert!(
                 decode(&mut Reader {

@@ -152,6 +152,16 @@ pub fn reread(
     Ok(())
 }
 
+/// One file as loading found it: the record kept of it (if valid and kept), its aliases, its
+/// problems, its identity (when a cache is in use) and whether the cache gave its record.
+struct Checked {
+    record: Option<Incident>,
+    aliases: Option<Vec<String>>,
+    problems: Vec<Diagnostic>,
+    stamp: Option<cache::Stamp>,
+    cached: bool,
+}
+
 fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     let (paths, mut diagnostics) = discover::record_files(root)?;
     let ids: Vec<String> = paths.iter().map(|path| record_id(path)).collect();
@@ -162,27 +172,22 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     };
     // Parsing dominates loading, and files are independent: read and check them in parallel.
     // A valid record's aliases are kept apart for the folder-wide check, which needs no more.
-    type Checked = (
-        Option<Incident>,
-        Option<Vec<String>>,
-        Vec<Diagnostic>,
-        Option<cache::Stamp>,
-        bool,
-    );
     let results: Vec<Checked> = paths
         .par_iter()
         .zip(&ids)
         .map(|(path, id)| {
             let stamp = cache.as_ref().and_then(|_| cache::Stamp::of(path));
-            if let (Some(cache), Some(stamp)) = (&cache, stamp)
-                && let Some((record, aliases)) = cache.record(path, stamp, id)
-            {
-                let aliases = (!aliases.is_empty()).then_some(aliases);
-                return (Some(record), aliases, Vec::new(), Some(stamp), true);
-            }
-            let (incident, problems) = match crate::fs::read_listed_file(path) {
-                Ok(bytes) => check_file(path, &bytes, id, today),
-                Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
+            let from_cache = match (&cache, stamp) {
+                (Some(cache), Some(stamp)) => cache.record(path, stamp, id),
+                _ => None,
+            };
+            let cached = from_cache.is_some();
+            let (incident, problems) = match from_cache {
+                Some(record) => (Some(record), Vec::new()),
+                None => match crate::fs::read_listed_file(path) {
+                    Ok(bytes) => check_file(path, &bytes, id, today),
+                    Err(e) => (None, vec![Diagnostic::unreadable(path, &e)]),
+                },
             };
             let aliases = incident
                 .as_ref()
@@ -193,10 +198,16 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
                 Keep::Light => incident.map(light),
                 Keep::Problems => None,
             };
-            (kept, aliases, problems, stamp, false)
+            Checked {
+                record: kept,
+                aliases,
+                problems,
+                stamp,
+                cached,
+            }
         })
         .collect();
-    let cached = results.iter().filter(|r| r.4).count();
+    let cached = results.iter().filter(|r| r.cached).count();
     if let Some(cache) = &cache
         && (cached < results.len() || cache.len() != results.len())
     {
@@ -206,9 +217,8 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
         let kept = results.iter().zip(&paths).filter_map(|(r, path)| {
             Some(cache::Kept {
                 path,
-                stamp: r.3?,
-                record: r.0.as_ref().filter(|_| r.2.is_empty())?,
-                aliases: r.1.as_deref().unwrap_or(&[]),
+                stamp: r.stamp?,
+                record: r.record.as_ref().filter(|_| r.problems.is_empty())?,
             })
         });
         let _ = cache.save(kept);
@@ -220,17 +230,15 @@ fn load(root: &Path, today: NaiveDate, keep: Keep) -> io::Result<Loaded> {
     });
     let mut aliased: Vec<(Vec<String>, &Path)> = Vec::new();
     let mut alias_ids = std::collections::BTreeMap::new();
-    for ((((incident, aliases, problems, _, _), path), id), at) in
-        results.into_iter().zip(&paths).zip(&ids).zip(0..)
-    {
-        kept.extend(incident.map(|i| (i, at)));
-        if let Some(aliases) = aliases {
+    for (((checked, path), id), at) in results.into_iter().zip(&paths).zip(&ids).zip(0..) {
+        kept.extend(checked.record.map(|i| (i, at)));
+        if let Some(aliases) = checked.aliases {
             for alias in &aliases {
                 alias_ids.entry(alias.clone()).or_insert_with(|| id.clone());
             }
             aliased.push((aliases, path.as_path()));
         }
-        diagnostics.extend(problems);
+        diagnostics.extend(checked.problems);
     }
     let named: Vec<(&str, &Path)> = ids
         .iter()
