@@ -4,9 +4,9 @@
 #![cfg(unix)]
 
 mod common;
-use common::{read, scratch};
+use common::{cmark_gfm, read, scratch};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// A record file `incidents/2024/<id>.toml` with `victim` and `summary`.
 fn record(dir: &Path, id: &str, victim: &str, summary: &str, amount: u64) {
@@ -85,23 +85,6 @@ fn check_refuses_ids_that_differ_only_in_case() {
     let built = run(&dir, &["build", "--month", "2024-03"]);
     assert_eq!(built.code, 1);
     assert!(!dir.join("output").exists());
-}
-
-/// Markdown through GitHub's renderer with its autolink extension.
-fn cmark_gfm(markdown: &str) -> String {
-    let mut child = Command::new("cmark-gfm")
-        .args(["-e", "autolink", "-e", "table", "-e", "strikethrough"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cmark-gfm runs (apt-get install cmark-gfm; .ci/run installs it): {e}")
-        });
-    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), markdown.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("cmark-gfm ends");
-    assert!(output.status.success(), "cmark-gfm failed");
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 const LINKY: &str = "Drained by www.evil.example and WWW.Evil.example; log in at https://user@evil.example/login, ftp://evil.example/x or mailto:someone@evil.example, write to someone@evil.example.";

@@ -6,10 +6,9 @@
 //! are named by no figure or chart, so a note citing one adds it to the other records cited.
 
 mod common;
-use common::{build, heistbrief, pdf_tool, read, scratch};
+use common::{build, cmark_gfm, heistbrief, pdf_tool, read, scratch};
 use heistbrief::render::document::{self, Block};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// A folder with the stats fixture's records (Fixture Hotel with an alias) and these notes.
 fn with_notes(name: &str, notes: &[(&str, &str)]) -> PathBuf {
@@ -442,21 +441,4 @@ fn pdf_uris(pdf: &Path) -> Vec<String> {
         uris.push(rest.split('"').next().unwrap_or_default().to_owned());
     }
     uris
-}
-
-/// Markdown through GitHub's renderer with its autolink extension.
-fn cmark_gfm(markdown: &str) -> String {
-    let mut child = Command::new("cmark-gfm")
-        .args(["-e", "autolink", "-e", "table", "-e", "strikethrough"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cmark-gfm runs (apt-get install cmark-gfm; .ci/run installs it): {e}")
-        });
-    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), markdown.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("cmark-gfm ends");
-    assert!(output.status.success(), "cmark-gfm failed");
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -6,18 +6,15 @@ use std::path::Path;
 use std::process::Command;
 
 fn build_pdf(dir: &Path, out: &Path, month: &str) -> common::Run {
-    heistbrief(
-        dir,
-        &[
-            "build",
-            "--month",
-            month,
-            "--format",
-            "pdf",
-            "--out",
-            &out.to_string_lossy(),
-        ],
-    )
+    build_pdf_of(dir, out, &["--month", month])
+}
+
+/// The PDF of the period `period` names (`--year 2024`, `--each month --from …`) in `out`.
+fn build_pdf_of(dir: &Path, out: &Path, period: &[&str]) -> common::Run {
+    let out = out.to_string_lossy();
+    let mut args = vec!["build", "--format", "pdf", "--out", &out];
+    args.extend_from_slice(period);
+    heistbrief(dir, &args)
 }
 
 /// A scratch folder `name` whose `templates/` holds an editor's `files` (name, text).
@@ -235,18 +232,7 @@ fn links_resolve_and_a_short_table_moves_whole_with_its_label() {
 fn no_page_starts_with_the_rest_of_a_source_entry() {
     let out = scratch("pdf-widows");
     // The 2024 brief: its 71 sources take more than a page.
-    let run = heistbrief(
-        &repo_root(),
-        &[
-            "build",
-            "--year",
-            "2024",
-            "--format",
-            "pdf",
-            "--out",
-            &out.to_string_lossy(),
-        ],
-    );
+    let run = build_pdf_of(&repo_root(), &out, &["--year", "2024"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = out.join("brief-2024.pdf");
     let pages: usize = tool("pdfinfo", &[], &pdf)
@@ -566,37 +552,18 @@ fn body_and_whole(pdf: &Path) -> (usize, usize) {
 #[test]
 fn every_bundled_brief_keeps_its_body_short() {
     let out = scratch("pdf-page-counts");
-    let out_arg = out.to_string_lossy();
-    let run = heistbrief(
-        &repo_root(),
-        &[
-            "build",
-            "--each",
-            "month",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2025-12-31",
-            "--format",
-            "pdf",
-            "--out",
-            &out_arg,
-        ],
-    );
+    let each = [
+        "--each",
+        "month",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2025-12-31",
+    ];
+    let run = build_pdf_of(&repo_root(), &out, &each);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let year = out.join("year");
-    let run = heistbrief(
-        &repo_root(),
-        &[
-            "build",
-            "--year",
-            "2024",
-            "--format",
-            "pdf",
-            "--out",
-            &year.to_string_lossy(),
-        ],
-    );
+    let run = build_pdf_of(&repo_root(), &year, &["--year", "2024"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let mut months = 0;

@@ -161,3 +161,20 @@ pub fn hold_output_lock(out: &Path) -> std::fs::File {
     lock.try_lock().expect("locked");
     lock
 }
+
+/// Markdown through GitHub's renderer with its autolink extension.
+pub fn cmark_gfm(markdown: &str) -> String {
+    let mut child = Command::new("cmark-gfm")
+        .args(["-e", "autolink", "-e", "table", "-e", "strikethrough"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cmark-gfm runs (apt-get install cmark-gfm; .ci/run installs it): {e}")
+        });
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), markdown.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("cmark-gfm ends");
+    assert!(output.status.success(), "cmark-gfm failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
